@@ -1,0 +1,69 @@
+"""Text helpers shared by the stages: folding for matching, offsets, dates.
+
+`fold()` maps a text to a same-length key for matching (lower case, one
+tone-mark convention, Đ variants unified), so a regex run on the folded text
+gives offsets that are valid in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Old-style tone placement (hoà, thuỳ) -> new style (hòa, thùy): the tone
+# moves from the second vowel of oa/oe/uy to the first. Same length both ways.
+_TONES = {
+    "\u0300": "àèìòùỳ", "\u0301": "áéíóúý", "\u0309": "ảẻỉỏủỷ",
+    "\u0303": "ãẽĩõũỹ", "\u0323": "ạẹịọụỵ",
+}
+_BASE = "aeiouy"
+
+
+def _toned(base: str, mark: str) -> str:
+    return _TONES[mark][_BASE.index(base)]
+
+
+_OLD_TO_NEW: dict[str, str] = {}
+for _mark in _TONES:
+    for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+        _old = _first + _toned(_second, _mark)
+        _new = _toned(_first, _mark) + _second
+        _OLD_TO_NEW[_old] = _new
+        _OLD_TO_NEW[_old.upper()] = _new.upper()
+        _OLD_TO_NEW[_old.capitalize()] = _new.capitalize()
+_OLD_RE = re.compile("|".join(sorted(map(re.escape, _OLD_TO_NEW), key=len, reverse=True)) + r"(?!\w)")
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def normalize_tones(s: str) -> str:
+    """Move tone marks to the convention 'hòa', 'thùy' (length-preserving).
+
+    Only at the end of a syllable, so 'hoàn', 'khoẻ' are left to their own
+    rules ('hoàn' is the only spelling; 'khoẻ'->'khỏe').
+    """
+    return _OLD_RE.sub(lambda m: _OLD_TO_NEW[m.group(0)], s)
+
+
+def fold(s: str) -> str:
+    """Same-length matching key: NFC input assumed; lower case, tones unified, Đ variants unified."""
+    s = s.replace("\u00d0", "Đ").replace("\u0189", "Đ")
+    s = normalize_tones(s)
+    out = []
+    for ch in s:
+        lo = ch.lower()
+        out.append(lo if len(lo) == 1 else ch)
+    return "".join(out)
+
+
+def strip_accents(s: str) -> str:
+    """'Quảng Ngãi' -> 'quang ngai' (for gazetteer keys; not length-preserving)."""
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in s if unicodedata.category(c) != "Mn").lower()
+
+
+def squash(s: str) -> str:
+    """Collapse runs of whitespace to one space and strip."""
+    return re.sub(r"\s+", " ", s).strip()
