@@ -15,6 +15,7 @@ from pipeline.extractors.agencies import assign_task_agencies, extract_agencies
 from pipeline.extractors.citations import extract_citations
 from pipeline.extractors.deadlines import extract_deadlines
 from pipeline.extractors.targets import extract_targets
+from pipeline.guard import check_plan
 from pipeline.metadata import extract_metadata
 from pipeline.readers import read
 from pipeline.structure import parse_structure
@@ -31,12 +32,14 @@ def process_raw(raw, doc_id: str) -> Document:
     doc = Document(doc_id=doc_id, source=raw.source, format=raw.format, pages=raw.pages)
     doc.warnings.extend(raw.warnings)
     doc.text, _ = clean(raw)
+    check_plan(doc)
     doc.tree = parse_structure(doc.text)
     doc.metadata = extract_metadata(doc.text, doc.tree)
-    doc.citations = extract_citations(doc.text, doc.tree, doc.metadata)
-    doc.deadlines = extract_deadlines(doc.text, doc.tree, doc.metadata)
+    # agencies first: deadlines name the agency that owes them (task.agencies)
     doc.agencies = extract_agencies(doc.text, doc.tree, doc.metadata)
     assign_task_agencies(doc.tree, doc.agencies)
+    doc.citations = extract_citations(doc.text, doc.tree, doc.metadata)
+    doc.deadlines = extract_deadlines(doc.text, doc.tree, doc.metadata)
     doc.targets = extract_targets(doc.text, doc.tree, doc.metadata)
     tag_tasks(doc.tree.tasks)
     return doc
