@@ -277,6 +277,11 @@ def starts_with_label(s: str) -> bool:
     return _rules()["label"].match(_body(s) + " ") is not None
 
 
+def is_range_continuation(prev: str, nxt: str) -> bool:
+    """'giai đoạn 2023' + '- 2027 ...': a wrapped year range, not a dash list item."""
+    return bool(re.search(r"\d$", prev.rstrip())) and re.match(r"[-–]\s*\d", nxt) is not None
+
+
 def _tidy_line(ln: Mapped) -> Mapped:
     ln = ln.strip()
     ln = _sub_keep(ln, re.compile(r" {2,}"), lambda m: " ")
@@ -321,6 +326,8 @@ def _continues(prev: str, nxt: str, gap: int, layout: _Layout) -> bool:
     """Does line `nxt` continue the paragraph of `prev` (wrapped, or split by a page break)?"""
     r = _rules()
     body = _body(nxt)
+    if layout.wrapped and is_range_continuation(prev, nxt):
+        return True
     if not body or starts_with_label(nxt) or nxt.startswith("#") or prev.startswith("#"):
         return False
     last = prev[-1]

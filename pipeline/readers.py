@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -214,7 +215,7 @@ def read_pdf(path: Path) -> RawDocument:
             if n == 0:
                 raise UnreadableFile("the PDF has no pages (damaged or truncated)", "download or export it again")
             for page in pdf.pages[:MAX_PDF_PAGES]:
-                texts.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
+                texts.append(_page_text(page))
                 images += len(page.images)
                 page.flush_cache()
     except UnreadableFile:
@@ -243,6 +244,41 @@ def read_pdf(path: Path) -> RawDocument:
         raise UnreadableFile(f"the PDF has no extractable text ({what})",
                              "run OCR first, e.g. ocrmypdf -l vie in.pdf out.pdf")
     return RawDocument(source=str(path), format="pdf", text=text, pages=n, warnings=warnings)
+
+
+def _page_text(page) -> str:
+    """One line per paragraph, using the layout: wrapped lines of a paragraph are joined.
+
+    A new paragraph starts after extra vertical space, at an indented line, after
+    a line that stops short of the right margin, or at a list label.
+    """
+    from pipeline.clean import is_range_continuation, starts_with_label
+
+    lines = [ln for ln in page.extract_text_lines(x_tolerance=1.5, y_tolerance=3) if ln["text"].strip()]
+    if len(lines) < 3:
+        return "\n".join(ln["text"] for ln in lines)
+    lefts = Counter(round(ln["x0"]) for ln in lines)
+    left = min(x for x, c in lefts.items() if c >= max(2, lefts.most_common(1)[0][1] // 3))
+    rights = sorted(ln["x1"] for ln in lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    width = max(right - left, 1)
+    steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:], strict=False) if b["top"] > a["top"])
+    pitch = steps[len(steps) // 2] if steps else 0
+    out = [lines[0]["text"].strip()]
+    for a, b in zip(lines, lines[1:], strict=False):
+        text = b["text"].strip()
+        new_paragraph = (
+            b["top"] - a["top"] > 1.35 * pitch
+            or b["top"] < a["top"]  # a new column or an out-of-order block
+            or b["x0"] > left + 0.02 * width
+            or a["x1"] < right - 0.12 * width
+            or (starts_with_label(text) and out[-1][-1:] not in ",-–(" and not is_range_continuation(out[-1], text))
+        )
+        if new_paragraph:
+            out.append(text)
+        else:
+            out[-1] += " " + text
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- DOCX
