@@ -1,13 +1,412 @@
-"""Responsible agencies with sector, level and role (STUB until issue 4)."""
+"""Responsible agencies: every mention resolved to (sector, level) with its role.
+
+find: a gazetteer of names and abbreviations per sector and level
+(`resources/agencies.yaml`) run on the folded text, longest mention first;
+the level words after a name ("Công an huyện", "UBND các xã, thị trấn") are
+part of the mention.
+resolve: the level comes from the organ ("Sở" -> province), the level words,
+or else the plan's own level (bare "Công an", "các trường học").
+role: a cue ("chủ trì", "phối hợp với", "Đề nghị", "báo cáo ... về", "của")
+governs the list of bodies that follows it as long as only separators and
+vague group words ("các sở, ban, ngành") come between them; an item or a
+heading that starts with bodies makes them `lead`. Mentions without a role
+(context, the distribution list, the signature) are not emitted.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
+import regex as re
+
 from pipeline.document import AgencyMention, Metadata, SectionTree
+from pipeline.resources import load_yaml
+from pipeline.textutils import fold, squash
+
+LEVELS = ("central", "province", "district", "commune")
+RESPONSIBLE_ROLES = ("lead", "requested", "support")
+_B = r"(?<![\w/])"  # a word start that is not inside a document symbol
+_E = r"(?![\w/])"
+
+
+def _name_regex(name: str) -> str:
+    """A readable name -> a regex on folded text tolerant of spacing, dashes and '&'."""
+    if name.startswith("re:"):
+        return name[3:]
+    s = fold(name).strip()
+    out: list[str] = []
+    for tok in re.split(r"(\s*[-–—]\s*|\s*,\s*|\s*&\s*|\s+)", s):
+        if not tok:
+            continue
+        if re.fullmatch(r"\s*[-–—]\s*", tok):
+            out.append(r"\s*[-–—]?\s*")
+        elif re.fullmatch(r"\s*,\s*", tok):
+            out.append(r"\s*,?\s*")
+        elif re.fullmatch(r"\s*&\s*", tok):
+            out.append(r"\s*(?:&|và)\s*")
+        elif tok.isspace():
+            out.append(r"\s+")
+        elif tok == "và":
+            out.append(r"(?:và|&)")
+        else:
+            out.append(re.escape(tok))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: re.Pattern
+    sector: str
+    level: str | None  # central/province/district/commune/city, None = from context
+    from_organ: bool
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    sector: str
+    levels: list[str]
+    name: str
+
+
+@cache
+def _resources() -> dict:
+    return load_yaml("agencies.yaml")
+
+
+@cache
+def _gazetteer() -> list[_Entry]:
+    res = _resources()
+    entries: list[_Entry] = []
+    organs = res["organs"]
+    for sector, spec in res["sectors"].items():
+        functions = [_name_regex(f) for f in spec.get("functions", [])]
+        if functions:
+            func_alt = "(?:" + "|".join(sorted(functions, key=len, reverse=True)) + ")"
+            for level, words in organs.items():
+                organ_alt = "(?:" + "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True)) + ")"
+                pat = re.compile(_B + organ_alt + r"\s+" + func_alt + _E)
+                entries.append(_Entry(pat, sector, level, True))
+        for level, names in (spec.get("names") or {}).items():
+            alt = "(?:" + "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True)) + ")"
+            entries.append(_Entry(re.compile(_B + alt + _E), sector, None if level == "any" else level, False))
+    return entries
+
+
+@cache
+def _level_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    res = _resources()
+    word_level: dict[str, str] = {}
+    for level, words in res["level_words"].items():
+        for w in words:
+            word_level[fold(w)] = level
+    words_alt = "|".join(sorted((re.escape(w) for w in word_level), key=len, reverse=True))
+    links = "|".join(sorted((re.escape(fold(w)) for w in res["level_links"]), key=len, reverse=True))
+    first = re.compile(
+        rf"[ \t]*(?:(?P<link>{links})\s+)?(?:(?:ubnd|ủy ban nhân dân)\s+)?(?P<w>{words_alt})(?!\w)"
+    )
+    more = re.compile(rf"\s*(?:,|và|;)?\s*(?:và\s+)?(?P<w>{words_alt})(?!\w)")
+    return first, more, word_level
+
+
+_PROPER = re.compile(r"[ \t]+(?:\p{Lu}\w*)(?:[ \t]+\p{Lu}\w*){0,3}")
+
+
+def _proper_name(text: str, pos: int) -> tuple[str, int]:
+    """A capitalised place name at `pos` ("Huế", "Sơn Hà"), and where it ends."""
+    m = _PROPER.match(text, pos)
+    if not m:
+        return "", pos
+    return m.group(0).strip(), m.end()
+
+
+def _level_suffix(text: str, folded: str, pos: int, links: bool = True) -> tuple[list[tuple[str, str]], int]:
+    """The level words right after a name: [(kind, place name)], end offset.
+
+    `links=False` for organ names: "Phòng Y tế ở các xã" is still a district body.
+    """
+    first, more, word_level = _level_regexes()
+    m = first.match(folded, pos)
+    if not m or (m.group("link") and not links):
+        return [], pos
+    found = [(word_level[m.group("w")], "")]
+    end = m.end()
+    place, after = _proper_name(text, end)
+    if place:
+        found[-1] = (found[-1][0], place)
+        end = after
+    while True:
+        m = more.match(folded, end)
+        if not m:
+            break
+        found.append((word_level[m.group("w")], ""))
+        end = m.end()
+        place, after = _proper_name(text, end)
+        if place:
+            found[-1] = (found[-1][0], place)
+            end = after
+    return found, end
+
+
+def _city_level(place: str, organ_level: str | None, siblings: list[str], plan_level: str | None,
+                year: int | None) -> str:
+    """A "thành phố" is a province when run by the centre, else a district."""
+    cities = {fold(k): v for k, v in _resources()["central_cities"].items()}
+    if place:
+        since = cities.get(fold(place))
+        if since is not None and (year or 2024) >= since:
+            return "province"
+        return "district"
+    if organ_level in ("province", "district"):
+        return organ_level
+    if "province" in siblings:
+        return "province"
+    if "district" in siblings:
+        return "district"
+    if plan_level in ("province", "district"):
+        return plan_level
+    return "district"
+
+
+def infer_plan_level(text: str, meta: Metadata | None = None) -> str | None:
+    """The plan's level: metadata first, else the issuing body named in the header or preamble."""
+    if meta is not None and meta.admin_level:
+        return meta.admin_level
+    head = fold(text[:2500])
+    kinds = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district",
+             "thị xã": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+    alt = "tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn"
+    patterns = [
+        rf"(?:ủy ban nhân dân|ubnd)\s+({alt})(?!\w)[^\n.;]{{0,40}}?(?:ban hành|xây dựng)",
+        rf"^[\W_]*(?:ủy\s*ban\s+nhân\s+dân|ubnd)\s+({alt})(?!\w)",
+        rf"trên địa bàn\s+({alt})(?!\w)",
+    ]
+    for pat in patterns:
+        m = re.search(pat, head, flags=re.M)
+        if m:
+            kind = kinds[m.group(1)]
+            if kind == "city":
+                place, _ = _proper_name(text, m.end(1))
+                year = infer_plan_year(text, meta)
+                return _city_level(place, None, [], "province", year) if place else "province"
+            return kind
+    if re.search(r"^[\W_]*(?:bộ\s|thủ tướng)", head, flags=re.M):
+        return "central"
+    sở = len(re.findall(r"(?<!\w)sở\s", fold(text)))
+    phòng = len(re.findall(r"(?<!\w)phòng\s", fold(text)))
+    if sở or phòng:
+        return "province" if sở >= phòng else "district"
+    return None
+
+
+def infer_plan_year(text: str, meta: Metadata | None = None) -> int | None:
+    """The plan's year: metadata first, else the first year of the header/title."""
+    if meta is not None and meta.year:
+        return meta.year
+    m = re.search(r"(?<![\d/])(20\d\d|19\d\d)(?!\d)", text[:1500])
+    return int(m.group(1)) if m else None
+
+
+def find_mentions(text: str, plan_level: str | None, year: int | None = None) -> list[_Found]:
+    """Every agency name in `text`, longest first, with its level(s) resolved."""
+    folded = fold(text)
+    raw: list[tuple[int, int, _Entry]] = []
+    for entry in _gazetteer():
+        for m in entry.pattern.finditer(folded):
+            raw.append((m.start(), m.end(), entry))
+    raw.sort(key=lambda r: (r[0], -(r[1] - r[0]), not r[2].from_organ))
+    out: list[_Found] = []
+    taken_until = -1
+    for start, end, entry in raw:
+        if start < taken_until:
+            continue
+        suffix, suffix_end = _level_suffix(text, folded, end, links=not entry.from_organ)
+        organ_level = entry.level if entry.from_organ else None
+        siblings = [k for k, _ in suffix]
+        levels: list[str] = []
+        for kind, place in suffix:
+            lvl = _city_level(place, organ_level, siblings, plan_level, year) if kind == "city" else kind
+            if lvl not in levels:
+                levels.append(lvl)
+        if not levels:
+            if entry.level == "city":
+                levels = [_city_level("", None, [], plan_level, year)]
+            elif entry.level:
+                levels = [entry.level]
+            else:
+                levels = [plan_level or "province"]
+        span_end = suffix_end if suffix else end
+        out.append(_Found(start, span_end, entry.sector, levels, squash(text[start:span_end])))
+        taken_until = span_end
+    return out
+
+
+# ------------------------------------------------------------------ roles
+
+
+@cache
+def _role_regexes() -> dict[str, re.Pattern]:
+    roles = _resources()["roles"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True))
+
+    not_req = alt(roles["not_requested_after"])
+    return {
+        "lead": re.compile(rf"(?<!\w)(?:{alt(roles['lead_before_list'])})(?!\w)"),
+        "requested": re.compile(rf"(?<!\w)(?:{alt(roles['requested_before_list'])})(?!\w)(?!\s+(?:{not_req})(?!\w))"),
+        "support": re.compile(rf"(?<!\w)(?:{alt(roles['support_before_list'])})(?!\w)"),
+        "recipient": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_before_list'])})(?!\w)"),
+        "issuer": re.compile(rf"(?<!\w)(?:{alt(roles['issuer_before_list'])})(?!\w)"),
+        "link": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_links'])})(?!\w)"),
+        "report_verb": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_verbs'])})(?!\w)"),
+        "lead_after": re.compile(rf"[\s,]*(?:\([^()\n]{{0,120}}\)[\s,]*)?(?:{alt(roles['lead_after_agency'])})(?!\w)"),
+        "label": re.compile(r"^[ \t]*(?:" + _resources()["item_label"] + r")", flags=re.M),
+        "no_assign": re.compile(r"^[\W_]*(?:" + alt(_resources()["no_assignment_from"]) + r")(?!\w)", flags=re.M),
+        "addressees": re.compile(r"^[\W_]*(?:" + alt(_resources()["addressee_block"]) + r")(?!\w)", flags=re.M),
+    }
+
+
+@cache
+def _filler() -> frozenset[str]:
+    return frozenset(fold(w) for w in _resources()["list_filler"])
+
+
+def _is_filler(gap: str) -> bool:
+    """Only separators and vague group words between two bodies of one list."""
+    if re.search(r"[.;:!?]", gap) or re.search(r"\n[ \t]*(?:[-+•*]|\d{1,2}[.)]|[a-zđ]\))", gap):
+        return False
+    words = re.findall(r"\w+", gap)
+    return len(words) <= 14 and all(w in _filler() for w in words)
+
+
+def _excluded_spans(folded: str) -> list[tuple[int, int]]:
+    """The distribution list and signature (to the end) and the addressee block."""
+    rx = _role_regexes()
+    spans: list[tuple[int, int]] = []
+    m = rx["no_assign"].search(folded)
+    if m:
+        spans.append((m.start(), len(folded)))
+    for m in rx["addressees"].finditer(folded):
+        # the "Kính gửi:" line and the bulleted lines right after it
+        end = folded.find("\n", m.end())
+        end = len(folded) if end < 0 else end
+        while end < len(folded):
+            nxt = folded.find("\n", end + 1)
+            nxt = len(folded) if nxt < 0 else nxt
+            line = folded[end + 1:nxt].strip()
+            if line and not re.match(r"[-+•*–]", line):
+                break
+            end = nxt
+        spans.append((m.start(), end))
+    return spans
+
+
+def _sentence_start(folded: str, pos: int) -> int:
+    """Start of the sentence holding `pos` (after . ; ! ? or an item label line)."""
+    lo = max(0, pos - 300)
+    cut = lo
+    for m in re.finditer(r"[.;!?](?!\d)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•]|\d{1,2}[.)]|[a-zđ]\)))", folded[lo:pos]):
+        cut = lo + m.end()
+    return cut
+
+
+def _cues(text: str, folded: str, tree: SectionTree) -> list[tuple[int, str]]:
+    """(end offset, role) of every cue that governs the list of bodies after it."""
+    rx = _role_regexes()
+    cues: list[tuple[int, str]] = []
+    for role in ("lead", "requested", "support", "recipient", "issuer"):
+        cues += [(m.end(), role) for m in rx[role].finditer(folded)]
+    for m in rx["link"].finditer(folded):
+        start = _sentence_start(folded, m.start())
+        if rx["report_verb"].search(folded, start, m.start()):
+            cues.append((m.end(), "recipient"))
+    for m in rx["label"].finditer(folded):
+        cues.append((m.end(), "lead"))
+    for s in tree.sections:
+        head_start = s.start
+        lab = rx["label"].match(folded, head_start)
+        cues.append((lab.end() if lab else head_start, "lead"))
+    return cues
+
+
+def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> list[str | None]:
+    """The role of each mention: the nearest cue whose list reaches it."""
+    roles: list[str | None] = [None] * len(found)
+    best_cue: list[int] = [-1] * len(found)
+    starts = [f.start for f in found]
+    import bisect
+
+    for cue_end, role in _cues(text, folded, tree):
+        i = bisect.bisect_left(starts, cue_end)
+        if i > 0 and found[i - 1].end > cue_end:
+            continue  # the cue word is inside a name ("Ban Chỉ đạo", "Sở Giao thông")
+        prev_end = cue_end
+        while i < len(found) and _is_filler(folded[prev_end:found[i].start]):
+            if cue_end > best_cue[i]:
+                best_cue[i] = cue_end
+                roles[i] = role
+            prev_end = found[i].end
+            i += 1
+    rx = _role_regexes()
+    for i, f in enumerate(found):
+        if roles[i] in (None, "lead") and rx["lead_after"].match(folded, f.end):
+            roles[i] = "lead"
+    return roles
 
 
 def extract_agencies(text: str, tree: SectionTree, meta: Metadata) -> list[AgencyMention]:
-    return []
+    """One mention per body named with a role; levels resolved against the plan's level."""
+    if not text:
+        return []
+    plan_level = infer_plan_level(text, meta)
+    found = find_mentions(text, plan_level, infer_plan_year(text, meta))
+    if not found:
+        return []
+    folded = fold(text)
+    roles = _roles(text, folded, found, tree)
+    excluded = _excluded_spans(folded)
+    out: list[AgencyMention] = []
+    for f, role in zip(found, roles):
+        if role is None or any(a <= f.start < b for a, b in excluded):
+            continue
+        for level in f.levels:
+            out.append(AgencyMention(name=f.name, sector=f.sector, level=level, role=role,
+                                     text=text[f.start:f.end], start=f.start, end=f.end,
+                                     section=tree.section_at(f.start)))
+    return out
+
+
+def _heading_span(s) -> tuple[int, int]:
+    end = s.heading_end if s.heading_end and s.heading_end > s.start else s.start + len(s.label) + len(s.heading) + 12
+    return s.start, min(end, s.end)
 
 
 def assign_task_agencies(tree: SectionTree, mentions: list[AgencyMention]) -> None:
-    """Fill each task's `agencies` ("sector/level"), inherited from its block."""
+    """Fill each task's `agencies` ("sector/level"), inherited from its block.
+
+    A task's own leads (or requested bodies) come first; a task that names none
+    takes the leads of the nearest section whose heading names bodies (the
+    blocks of "Tổ chức thực hiện"); bodies it names as partners follow.
+    """
+    responsible = [m for m in mentions if m.role in RESPONSIBLE_ROLES]
+    heads: dict[str, list[str]] = {}
+    for s in tree.sections:
+        a, b = _heading_span(s)
+        keys = [f"{m.sector}/{m.level}" for m in responsible
+                if a <= m.start < b and m.role in ("lead", "requested")]
+        if keys:
+            heads[s.id] = list(dict.fromkeys(keys))
+    for task in tree.tasks:
+        own = [m for m in responsible if task.start <= m.start < task.end]
+        own_leads = [f"{m.sector}/{m.level}" for m in own if m.role in ("lead", "requested")]
+        support = [f"{m.sector}/{m.level}" for m in own if m.role == "support"]
+        leads = own_leads
+        if not leads:
+            for s in tree.ancestors(task.section):
+                if s.id in heads:
+                    leads = heads[s.id]
+                    break
+        task.agencies = list(dict.fromkeys(leads + support))
