@@ -96,7 +96,7 @@ _SPACES = "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\
 def _nfc_mapped(raw: str) -> Mapped:
     """NFC per cluster (a starter and its combining marks), keeping offsets."""
     # a combining mark separated from its letter by spaces ("e ̂") belongs to the letter
-    raw_fixed = re.sub(r"(?<=\w)[ \u00a0]+(?=[\u0300-\u036f])", lambda m: "\x00" * len(m.group(0)), raw)
+    raw_fixed = re.sub(r"(?<=[\w\u0300-\u036f])[ \u00a0]+(?=[\u0300-\u036f])", lambda m: "\x00" * len(m.group(0)), raw)
     t: list[str] = []
     o: list[int] = []
     i = 0
@@ -145,7 +145,7 @@ def is_syllable(word: str, standalone: bool = True) -> bool:
     return (w.startswith("gi") and w[1:] in r["rhymes"]) if len(w) > 2 else False
 
 
-_SPLIT_CANDIDATE = re.compile(r"(?<![\w])(\w+) (\w+)(?![\w])")
+_WORD = re.compile(r"\w+")
 _VN_MARKED = re.compile(r"[À-ỹĐđ]")
 
 
@@ -155,24 +155,27 @@ def _same_case(a: str, b: str) -> bool:
     return a.isupper() and b.isupper()
 
 
+def _joins(a: str, b: str) -> bool:
+    """Are words `a` and `b` two halves of one syllable split by a PDF tool?"""
+    if a.isdigit() or b.isdigit() or not _same_case(a, b) or not _VN_MARKED.search(a + b):
+        return False
+    return (not is_syllable(a) or not is_syllable(b)) and is_syllable(a + b, standalone=False)
+
+
 def _repair_split_syllables(m: Mapped) -> Mapped:
     """Join "ĐIỀ U" -> "ĐIỀU", "Vi ệt" -> "Việt": a broken fragment whose join is a syllable."""
-
-    def repl(mt: re.Match) -> str:
-        a, b = mt.group(1), mt.group(2)
-        if a.isdigit() or b.isdigit() or not _same_case(a, b):
-            return mt.group(0)
-        if not (_VN_MARKED.search(a + b)):
-            return mt.group(0)
-        if (not is_syllable(a) or not is_syllable(b)) and is_syllable(a + b, standalone=False):
-            return a + b
-        return mt.group(0)
-
-    # run twice: overlapping pairs ("a b c") are visited one at a time
-    out = m
-    for _ in range(2):
-        out = _sub_keep(out, _SPLIT_CANDIDATE, repl)
-    return out
+    drop: set[int] = set()
+    prev: tuple[int, str] | None = None  # (end, word) of the previous word
+    for w in _WORD.finditer(m.text):
+        word = w.group(0)
+        if prev and w.start() == prev[0] + 1 and m.text[prev[0]] == " " and _joins(prev[1], word):
+            drop.add(prev[0])
+            word = prev[1] + word
+        prev = (w.end(), word)
+    if not drop:
+        return m
+    keep = [i for i in range(len(m.text)) if i not in drop]
+    return Mapped("".join(m.text[i] for i in keep), [m.offs[i] for i in keep])
 
 
 def _sub_keep(m: Mapped, pattern: re.Pattern, repl) -> Mapped:
@@ -232,7 +235,7 @@ def _running_lines(pages: list[list[Mapped]]) -> set[str]:
     counts: Counter[str] = Counter()
     for page in pages:
         lines = [ln.text for ln in page if ln.text.strip()]
-        edge = lines[:3] + lines[-3:]
+        edge = lines[:2] + lines[-2:]
         counts.update({_repeat_key(s) for s in edge})
     need = max(2, (len(pages) + 1) // 2)
     return {k for k, c in counts.items() if c >= need and k.strip("# ")}
