@@ -1,0 +1,267 @@
+"""The HTML report: one self-contained file (no script, font or image from outside).
+
+Parts: a plan × theme heatmap, the instrument registry with the citation
+links between plans of the corpus, the targets side by side, and a page per
+plan showing its text with every extracted value highlighted at its evidence,
+one colour per kind. The highlighting is spaCy displaCy's span renderer
+(overlapping spans stack, labels on top), fed Docs built on a blank
+Vietnamese vocabulary: no model is downloaded. Plan pages are shown one at a
+time with CSS `:target`, so the file opens fast even with many plans.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import regex
+
+from pipeline.exports import pivots
+from pipeline.exports.files import atomic_path, iter_records
+
+KIND_COLOURS = {  # kind -> (label shown, colour)
+    "citations": ("VĂN BẢN", "#7aecec"),
+    "agencies": ("CƠ QUAN", "#bfeeb7"),
+    "deadlines": ("THỜI HẠN", "#feca74"),
+    "targets": ("CHỈ TIÊU", "#ff8197"),
+}
+KIND_NAMES = {"citations": "văn bản được trích dẫn (citation)", "agencies": "cơ quan (agency)",
+              "deadlines": "thời hạn (deadline)", "targets": "chỉ tiêu (target)"}
+MAX_PLAN_PAGES = 500  # past this the report lists plans without their full text (the file would get huge)
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#222}
+header{background:#1f4e79;color:#fff;padding:12px 24px}
+header a{color:#fff;margin-right:16px}
+main{padding:8px 24px 48px}
+h2{border-bottom:2px solid #1f4e79;padding-bottom:4px;margin-top:32px}
+table{border-collapse:collapse;font-size:13px;margin:8px 0}
+th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}
+th{background:#ddebf7;position:sticky;top:0}
+table.heatmap td.n{text-align:center;min-width:2.5em}
+.scroll{overflow:auto;max-height:70vh}
+.plan-page{display:none}
+.plan-page:target{display:block}
+.legend span{display:inline-block;padding:2px 8px;margin:2px 6px 2px 0;border-radius:3px;font-size:13px}
+.plantext{border:1px solid #ddd;padding:8px 16px;background:#fcfcfc}
+.plantext .line{line-height:2.5}
+.muted{color:#777}
+"""
+
+
+@cache
+def _vocab():
+    import spacy
+
+    return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}}).vocab
+
+
+def _e(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def _plan_link(doc_id: str, label: str, with_page: set[str]) -> str:
+    if doc_id in with_page:
+        return f'<a href="#plan-{_e(doc_id)}">{_e(label)}</a>'
+    return _e(label)
+
+
+# --- corpus-level parts ----------------------------------------------------------
+
+def _heatmap(frames: dict[str, pd.DataFrame], plan_ids: dict[str, str], with_page: set[str]) -> str:
+    table = pivots.plan_theme(frames)
+    if table.empty or table.shape[1] == 0:
+        return '<p class="muted">Chưa có nhiệm vụ nào được gắn chủ đề (no task has a theme yet).</p>'
+    top = max(int(table.values.max()), 1)
+    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    rows = []
+    for plan, counts in table.iterrows():
+        cells = []
+        for theme, n in counts.items():
+            light = 100 - int(55 * n / top)
+            colour = "#fff" if light < 62 else "#222"
+            cells.append(f'<td class="n" title="{_e(plan)} · {_e(theme)}: {n}" '
+                         f'style="background:hsl(210,65%,{light}%);color:{colour}">{n or ""}</td>')
+        rows.append(f"<tr><th>{_plan_link(plan_ids.get(plan, ''), plan, with_page)}</th>{''.join(cells)}</tr>")
+    return (f'<div class="scroll"><table class="heatmap" id="heatmap-table"><thead><tr><th>Kế hoạch (plan)</th>'
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _instruments(frames: dict[str, pd.DataFrame], plan_of: dict[str, str], with_page: set[str]) -> str:
+    inst = frames["instruments"].astype(object)
+    if inst.empty:
+        return '<p class="muted">Không có văn bản nào được trích dẫn (no citation).</p>'
+    rows = []
+    for r in inst.itertuples(index=False):
+        cited_by = ", ".join(_plan_link(d, plan_of.get(d, d), with_page)
+                             for d in str(r.doc_ids or "").split("; ") if d)
+        corpus = _plan_link(r.corpus_doc_id, plan_of.get(r.corpus_doc_id, r.corpus_doc_id), with_page) \
+            if isinstance(r.corpus_doc_id, str) else ""
+        rows.append(f"<tr><td>{_e(r.type)}</td><td>{_e(r.number)}</td><td>{_e(r.name)}</td><td>{_e(r.date)}</td>"
+                    f"<td>{_e(r.issuer)}</td><td>{_e(r.n_plans)}</td><td>{_e(r.n_mentions)}</td>"
+                    f"<td>{cited_by}</td><td>{corpus}</td></tr>")
+    return ('<div class="scroll"><table id="instrument-table"><thead><tr><th>Loại</th><th>Số hiệu</th><th>Tên</th>'
+            "<th>Ngày</th><th>Cơ quan ban hành</th><th>Số kế hoạch</th><th>Số lần</th>"
+            "<th>Được trích dẫn bởi (cited by)</th><th>Có trong kho (in corpus)</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _links(frames: dict[str, pd.DataFrame], plan_of: dict[str, str], with_page: set[str]) -> str:
+    cit = frames["citations"].astype(object)
+    cit = cit[cit["cited_doc_id"].notna()]
+    if cit.empty:
+        return ('<p class="muted" id="plan-links">Không kế hoạch nào trong kho trích dẫn một kế hoạch khác '
+                "trong kho (no plan of the corpus cites another plan of the corpus).</p>")
+    items = [f"<li>{_plan_link(r.doc_id, plan_of.get(r.doc_id, r.doc_id), with_page)} → "
+             f"{_plan_link(r.cited_doc_id, plan_of.get(r.cited_doc_id, r.cited_doc_id), with_page)} "
+             f"<span class='muted'>({_e(r.relation)}: “{_e(r.evidence)}”)</span></li>"
+             for r in cit.itertuples(index=False)]
+    return f'<ul id="plan-links">{"".join(items)}</ul>'
+
+
+def _targets(frames: dict[str, pd.DataFrame]) -> str:
+    table = pivots.indicator_plan(frames)
+    if table.empty:
+        return '<p class="muted">Chưa có chỉ tiêu nào (no target).</p>'
+    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+                   for row in table.itertuples(index=False, name=None))
+    return f'<div class="scroll"><table id="targets-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+# --- plan pages ----------------------------------------------------------------------
+
+_TOKEN = regex.compile(r"\S+")
+
+
+def highlight_spans(record: dict) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every extracted value whose offsets fit the record's text."""
+    text = record.get("text") or ""
+    out = []
+    for kind in KIND_COLOURS:
+        for item in record.get(kind) or []:
+            start, end = item.get("start"), item.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                out.append((start, end, kind))
+    return sorted(out)
+
+
+def render_text(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The plan's text line by line; lines holding a value go through displaCy's span renderer."""
+    from spacy import displacy
+    from spacy.tokens import Doc, Span
+
+    options = {"colors": {label: colour for label, colour in KIND_COLOURS.values()}, "spans_key": "sc"}
+    parts = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        inside = [(max(s, line_start), min(e, line_end), k) for s, e, k in spans if s < line_end and e > line_start]
+        if not line.strip():
+            continue
+        if not inside:
+            parts.append(f'<div class="line">{html.escape(line)}</div>')
+            continue
+        cuts = {c for s, e, _ in inside for c in (s - line_start, e - line_start)}
+        words, spaces, bounds = [], [], []
+        for m in _TOKEN.finditer(line):
+            pieces = [m.start(), *sorted(c for c in cuts if m.start() < c < m.end()), m.end()]
+            for a, b in zip(pieces, pieces[1:], strict=False):
+                words.append(line[a:b])
+                spaces.append(False)
+                bounds.append((a, b))
+            spaces[-1] = m.end() < len(line)
+        doc = Doc(_vocab(), words=words, spaces=spaces)
+        doc_spans = []
+        for s, e, kind in inside:
+            s, e = s - line_start, e - line_start
+            first = next((i for i, (a, _) in enumerate(bounds) if a >= s), None)
+            last = max((i for i, (_, b) in enumerate(bounds) if b <= e), default=None)
+            if first is not None and last is not None and last >= first:
+                doc_spans.append(Span(doc, first, last + 1, label=KIND_COLOURS[kind][0]))
+        doc.spans["sc"] = doc_spans
+        parts.append(displacy.render(doc, style="span", options=options, page=False, jupyter=False))
+    return "".join(parts)
+
+
+def _value_rows(record: dict) -> str:
+    rows = []
+    for kind, (label, colour) in KIND_COLOURS.items():
+        for item in record.get(kind) or []:
+            if kind == "citations":
+                value = " ".join(str(v) for v in (item.get("type"), item.get("number") or item.get("name")) if v)
+                value += f" · {item.get('relation')}" if item.get("relation") else ""
+            elif kind == "agencies":
+                value = f"{item.get('sector')}/{item.get('level')} · {item.get('role')}"
+            elif kind == "deadlines":
+                value = f"{item.get('kind')} {item.get('date') or item.get('year') or ''} ({item.get('recurrence')})"
+            else:
+                value = f"{item.get('indicator') or ''}: {pivots.format_target(pd.Series(item))}"
+            rows.append(f'<tr><td style="background:{colour}">{_e(label)}</td><td>{_e(item.get("text"))}</td>'
+                        f"<td>{_e(value)}</td><td>{_e(item.get('section'))}</td>"
+                        f"<td>{_e(item.get('start'))}–{_e(item.get('end'))}</td></tr>")
+    if not rows:
+        return '<p class="muted">Chưa trích xuất được giá trị nào (nothing extracted yet).</p>'
+    return ("<table class=\"values\"><thead><tr><th>Loại</th><th>Trích dẫn (evidence)</th><th>Giá trị</th>"
+            f"<th>Mục</th><th>Vị trí</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _legend() -> str:
+    return '<p class="legend">' + "".join(
+        f'<span style="background:{colour}"><b>{_e(label)}</b> {_e(KIND_NAMES[kind])}</span>'
+        for kind, (label, colour) in KIND_COLOURS.items()) + "</p>"
+
+
+def plan_page(record: dict, plan: str) -> str:
+    meta = record.get("metadata") or {}
+    facts = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in meta.items() if v is not None)
+    return (f'<article class="plan-page" id="plan-{_e(record["doc_id"])}"><h2>{_e(plan)}</h2>'
+            f'<p><a href="#plans">↑ danh sách kế hoạch</a> · <span class="muted">{_e(record["doc_id"])} · '
+            f'{_e(record.get("source"))}</span></p><table class="meta">{facts}</table>'
+            f"{_legend()}<div class=\"plantext\">{render_text(record.get('text') or '', highlight_spans(record))}</div>"
+            f"<h3>Giá trị trích xuất (extracted values)</h3>{_value_rows(record)}</article>")
+
+
+def _plan_pages(records: Iterable[dict], plan_of: dict[str, str], with_page: set[str]) -> Iterable[str]:
+    for record in records:
+        if record["doc_id"] in with_page:
+            yield plan_page(record, plan_of.get(record["doc_id"], record["doc_id"]))
+
+
+def write_report(frames: dict[str, pd.DataFrame], records_dir: Path, path: Path,
+                 max_plan_pages: int = MAX_PLAN_PAGES) -> Path:
+    docs = frames["documents"].astype(object)
+    plan_of = dict(zip(docs["doc_id"], docs["plan"], strict=True))
+    plan_ids = {p: d for d, p in plan_of.items()}
+    with_page = set(list(docs["doc_id"])[:max_plan_pages])
+    plan_list = "".join(f"<li>{_plan_link(d, p, with_page)} <span class='muted'>({_e(d)})</span></li>"
+                        for d, p in plan_of.items())
+    omitted = len(plan_of) - len(with_page)
+    note = f'<p class="muted">{omitted} kế hoạch không có trang riêng (only the first {max_plan_pages} plans have a page).</p>' \
+        if omitted > 0 else ""
+    body = [
+        '<header><h1>So sánh các kế hoạch bảo vệ trẻ em</h1><nav><a href="#heatmap">Chủ đề</a>'
+        '<a href="#instruments">Văn bản</a><a href="#targets">Chỉ tiêu</a><a href="#plans">Kế hoạch</a></nav></header>',
+        "<main>",
+        f'<section id="heatmap"><h2>Kế hoạch × chủ đề (số nhiệm vụ)</h2>{_heatmap(frames, plan_ids, with_page)}</section>',
+        f'<section id="instruments"><h2>Văn bản được trích dẫn (instrument registry)</h2>'
+        f"{_instruments(frames, plan_of, with_page)}<h3>Liên kết giữa các kế hoạch trong kho</h3>"
+        f"{_links(frames, plan_of, with_page)}</section>",
+        f'<section id="targets"><h2>Chỉ tiêu theo kế hoạch (targets side by side)</h2>{_targets(frames)}</section>',
+        f'<section id="plans"><h2>Kế hoạch ({len(plan_of)})</h2><ul>{plan_list}</ul>{note}</section>',
+        *_plan_pages(iter_records(records_dir), plan_of, with_page),
+        "</main>",
+    ]
+    page = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>So sánh kế hoạch bảo vệ trẻ em</title><style>{CSS}</style></head>"
+            f"<body>{''.join(body)}</body></html>")
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,379 @@
+"""Build the dataset's tables (pandas DataFrames) from plan records.
+
+One pass over the records, one row per extracted item; every row carries
+`doc_id` and, where the item has them, `section`, `start`, `end` and the
+`evidence` text, so any number in a spreadsheet leads back to the sentence
+it came from. Column names and types are declared once in `SCHEMA`; the
+data dictionary (docs/data_dictionary.md) documents them and a test keeps the
+two in step. Writers (csv, parquet, duckdb, workbook, report) only format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from pipeline.indicators import get_indicator, normalize_indicator
+from pipeline.textutils import fold, squash
+
+# (column, type) per table; type is one of string | int | float | bool | date.
+SPAN = [("section", "string"), ("start", "int"), ("end", "int"), ("evidence", "string")]
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("doc_id", "string"), ("plan", "string"), ("plan_key", "string"), ("source", "string"),
+        ("format", "string"), ("pages", "int"), ("n_chars", "int"),
+        ("doc_type", "string"), ("number", "string"), ("issue_date", "date"), ("issuer", "string"),
+        ("admin_level", "string"), ("province", "string"), ("province_2025", "string"),
+        ("locality", "string"), ("year", "int"), ("title", "string"), ("signer", "string"),
+        ("n_sections", "int"), ("n_tasks", "int"), ("n_citations", "int"), ("n_agencies", "int"),
+        ("n_deadlines", "int"), ("n_targets", "int"), ("warnings", "string"), ("pipeline_version", "string"),
+    ],
+    "sections": [
+        ("doc_id", "string"), ("section", "string"), ("level", "int"), ("label", "string"),
+        ("parent", "string"), ("heading", "string"), ("start", "int"), ("end", "int"), ("evidence", "string"),
+    ],
+    "tasks": [
+        ("doc_id", "string"), ("task_id", "string"), *SPAN, ("label", "string"),
+        ("themes", "string"), ("activities", "string"), ("agencies", "string"),
+    ],
+    "task_themes": [
+        ("doc_id", "string"), ("task_id", "string"), *SPAN, ("kind", "string"), ("theme", "string"),
+    ],
+    "citations": [
+        ("doc_id", "string"), *SPAN, ("type", "string"), ("number", "string"), ("name", "string"),
+        ("date", "date"), ("issuer", "string"), ("issuer_level", "string"), ("relation", "string"),
+        ("short_form", "bool"), ("instrument_key", "string"), ("cited_doc_id", "string"),
+    ],
+    "instruments": [
+        ("key", "string"), ("type", "string"), ("number", "string"), ("name", "string"), ("date", "date"),
+        ("issuer", "string"), ("issuer_level", "string"), ("n_plans", "int"), ("n_mentions", "int"),
+        ("doc_ids", "string"), ("corpus_doc_id", "string"), ("doc_id", "string"), *SPAN,
+    ],
+    "agencies": [
+        ("doc_id", "string"), *SPAN, ("name", "string"), ("sector", "string"), ("level", "string"),
+        ("role", "string"),
+    ],
+    "task_agencies": [
+        ("doc_id", "string"), ("task_id", "string"), *SPAN, ("agency", "string"), ("sector", "string"),
+        ("level", "string"),
+    ],
+    "deadlines": [
+        ("doc_id", "string"), *SPAN, ("date", "date"), ("year", "int"), ("month", "int"), ("day", "int"),
+        ("recurrence", "string"), ("kind", "string"), ("what", "string"), ("agency", "string"),
+    ],
+    "targets": [
+        ("doc_id", "string"), *SPAN, ("indicator", "string"), ("indicator_id", "string"),
+        ("indicator_label", "string"), ("value", "float"), ("unit", "string"), ("comparator", "string"),
+        ("direction", "string"), ("target_year", "int"), ("qualifier", "string"),
+    ],
+    "errors": [
+        ("doc_id", "string"), ("source", "string"), ("error", "string"), ("reason", "string"), ("hint", "string"),
+    ],
+}
+TABLES = list(SCHEMA)
+LIST_SEP = "; "  # joins list cells (themes, doc_ids) so every format holds them as plain text
+
+LEVEL_WORDS = {"central": "trung ương", "province": "tỉnh", "district": "huyện", "commune": "xã"}
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """ISO `YYYY-MM-DD` to a date; anything else (None, partial, invalid) to None."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _span(record: dict, item: dict, evidence_key: str = "text") -> dict:
+    return {"doc_id": record["doc_id"], "section": item.get("section"), "start": item.get("start"),
+            "end": item.get("end"), "evidence": item.get(evidence_key)}
+
+
+# --- plans: province, level, locality, year -----------------------------------
+
+def _gazetteer():
+    try:
+        from pipeline import gazetteer
+    except ImportError:
+        return None
+    return gazetteer
+
+
+def normalize_province(name: str | None) -> str | None:
+    """Canonical province name (gazetteer when present, else the name without 'tỉnh'/'thành phố')."""
+    if not name:
+        return None
+    gz = _gazetteer()
+    if gz is not None and hasattr(gz, "normalize_province"):
+        try:
+            found = gz.normalize_province(name)
+        except Exception:  # noqa: BLE001 - a gazetteer hiccup must not lose the row
+            found = None
+        if found:
+            return found
+    cleaned = squash(name)
+    for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):
+        if fold(cleaned).startswith(prefix):
+            cleaned = cleaned[len(prefix):]
+    return cleaned or None
+
+
+def province_after_2025(province: str | None, given: str | None) -> str | None:
+    """The post-2025 province: the record's own value, else the gazetteer's mapping."""
+    if given:
+        return given
+    gz = _gazetteer()
+    if province and gz is not None and hasattr(gz, "province_2025"):
+        try:
+            return gz.province_2025(province)
+        except Exception:  # noqa: BLE001
+            return None
+    return None
+
+
+def plan_name(meta: dict) -> str:
+    """Readable plan label: 'Kiên Giang · huyện Vĩnh Thuận · 2025'."""
+    parts = [meta.get("province") or "?"]
+    level, locality = meta.get("admin_level"), meta.get("locality")
+    if level in ("district", "commune") and locality:
+        parts.append(f"{LEVEL_WORDS[level]} {locality}")
+    elif level:
+        parts.append(LEVEL_WORDS.get(level, level))
+    parts.append(str(meta.get("year") or "?"))
+    return " · ".join(parts)
+
+
+def plan_key(meta: dict) -> str:
+    """Grouping key of a plan's identity: province | level | locality | year (folded)."""
+    vals = [meta.get("province"), meta.get("admin_level"), meta.get("locality"), meta.get("year")]
+    return "|".join(fold(str(v)) if v is not None else "" for v in vals)
+
+
+# --- instruments ----------------------------------------------------------------
+
+def instrument_key(citation: dict) -> str | None:
+    """Registry key: the extractor's `key`, else the number (spaces out, upper case), else the folded name."""
+    if citation.get("key"):
+        return citation["key"]
+    if citation.get("number"):
+        return "".join(citation["number"].split()).upper()
+    if citation.get("name"):
+        return fold(squash(citation["name"]))
+    return None
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    counted = Counter(v for v in values if v not in (None, ""))
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def minimal_registry(slim_records: list[dict]) -> list[dict]:
+    """One row per distinct instrument (fallback until `pipeline.registry` exists)."""
+    mentions: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for rec in slim_records:
+        for c in rec.get("citations", []):
+            key = instrument_key(c)
+            if key:
+                mentions[key].append((rec["doc_id"], c))
+    own_numbers: dict[str, list[dict]] = defaultdict(list)
+    for rec in slim_records:
+        number = (rec.get("metadata") or {}).get("number")
+        if number:
+            own_numbers["".join(number.split()).upper()].append(rec)
+    rows = []
+    for key, items in mentions.items():
+        cits = [c for _, c in items]
+        doc_ids = sorted({d for d, _ in items})
+        number, date = _most_common(c.get("number") for c in cits), _most_common(c.get("date") for c in cits)
+        issuer = _most_common(c.get("issuer") for c in cits)
+        corpus = None
+        if number:
+            # Numbers repeat across issuers (40/KH-UBND), so a known date must agree too.
+            for rec in own_numbers.get("".join(number.split()).upper(), []):
+                own_date = rec["metadata"].get("issue_date")
+                place = rec["metadata"].get("locality") or rec["metadata"].get("province")
+                same_issuer = not (issuer and place) or fold(place) in fold(issuer)
+                if same_issuer and not (date and own_date and date != own_date):
+                    corpus = rec["doc_id"]
+                    break
+        rows.append({
+            "key": key, "type": _most_common(c.get("type") for c in cits), "number": number,
+            "name": _most_common(c.get("name") for c in cits), "date": date,
+            "issuer": issuer,
+            "issuer_level": _most_common(c.get("issuer_level") for c in cits),
+            "n_plans": len(doc_ids), "n_mentions": len(items), "doc_ids": doc_ids, "corpus_doc_id": corpus,
+        })
+    return rows
+
+
+def build_registry(slim_records: list[dict]) -> list[dict]:
+    """The instrument registry: H4's `pipeline.registry` when present, else the minimal one."""
+    try:
+        from pipeline.registry import build_registry as registry_builder
+    except ImportError:
+        return minimal_registry(slim_records)
+    return registry_builder(slim_records)
+
+
+# --- the builder -------------------------------------------------------------------
+
+@dataclass
+class TableBuilder:
+    """Accumulates rows record by record; `frames()` turns them into typed DataFrames."""
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    slim: list[dict] = field(default_factory=list)  # metadata + citations only, for the registry
+
+    def add(self, record: dict) -> None:
+        doc_id = record["doc_id"]
+        meta = dict(record.get("metadata") or {})
+        meta["province"] = normalize_province(meta.get("province"))
+        meta["province_2025"] = province_after_2025(meta["province"], meta.get("province_2025"))
+        counts = {k: len(record.get(k) or []) for k in
+                  ("sections", "tasks", "citations", "agencies", "deadlines", "targets")}
+        self.rows["documents"].append({
+            "doc_id": doc_id, "plan": plan_name(meta), "plan_key": plan_key(meta),
+            "source": record.get("source"), "format": record.get("format"), "pages": record.get("pages"),
+            "n_chars": len(record.get("text") or ""),
+            **{k: meta.get(k) for k in ("doc_type", "number", "issue_date", "issuer", "admin_level",
+                                        "province", "province_2025", "locality", "year", "title", "signer")},
+            **{f"n_{k}": n for k, n in counts.items()},
+            "warnings": LIST_SEP.join(record.get("warnings") or []) or None,
+            "pipeline_version": record.get("pipeline_version"),
+        })
+        text = record.get("text") or ""
+        for s in record.get("sections") or []:
+            heading_end = s.get("heading_end") or 0
+            evidence = text[s["start"]:heading_end] if heading_end > s.get("start", 0) else s.get("heading")
+            self.rows["sections"].append({
+                "doc_id": doc_id, "section": s.get("id"), "level": s.get("level"), "label": s.get("label"),
+                "parent": s.get("parent"), "heading": s.get("heading"), "start": s.get("start"),
+                "end": s.get("end"), "evidence": evidence,
+            })
+        for t in record.get("tasks") or []:
+            task = {"doc_id": doc_id, "task_id": t.get("id"), "section": t.get("section"),
+                    "start": t.get("start"), "end": t.get("end"), "evidence": t.get("text")}
+            self.rows["tasks"].append({
+                **task, "label": t.get("label"),
+                **{k: LIST_SEP.join(t.get(k) or []) or None for k in ("themes", "activities", "agencies")},
+            })
+            for kind, key in (("theme", "themes"), ("activity", "activities")):
+                for theme in t.get(key) or []:
+                    self.rows["task_themes"].append({**task, "kind": kind, "theme": theme})
+            for agency in t.get("agencies") or []:
+                sector, _, level = agency.partition("/")
+                self.rows["task_agencies"].append({**task, "agency": agency, "sector": sector,
+                                                   "level": level or None})
+        for c in record.get("citations") or []:
+            self.rows["citations"].append({
+                **_span(record, c), **{k: c.get(k) for k in ("type", "number", "name", "date", "issuer",
+                                                             "issuer_level", "relation")},
+                "short_form": bool(c.get("short_form")), "instrument_key": instrument_key(c),
+                "cited_doc_id": None,
+            })
+        for a in record.get("agencies") or []:
+            self.rows["agencies"].append({**_span(record, a),
+                                          **{k: a.get(k) for k in ("name", "sector", "level", "role")}})
+        for d in record.get("deadlines") or []:
+            self.rows["deadlines"].append({**_span(record, d), **{k: d.get(k) for k in (
+                "date", "year", "month", "day", "recurrence", "kind", "what", "agency")}})
+        for t in record.get("targets") or []:
+            ind_id = t.get("indicator_id") or normalize_indicator(t.get("indicator"), t.get("text"))
+            ind = get_indicator(ind_id)
+            self.rows["targets"].append({
+                **_span(record, t), "indicator": t.get("indicator"), "indicator_id": ind_id,
+                "indicator_label": ind.label if ind else None,
+                **{k: t.get(k) for k in ("value", "unit", "comparator", "direction", "target_year", "qualifier")},
+            })
+        self.slim.append({"doc_id": doc_id, "metadata": record.get("metadata") or {},
+                          "citations": record.get("citations") or []})
+
+    def add_errors(self, errors: Iterable[dict]) -> None:
+        for e in errors:
+            self.rows["errors"].append({k: e.get(k) for k, _ in SCHEMA["errors"]})
+
+    def _finish(self) -> None:
+        """Corpus-level steps: unique plan labels, the instrument registry, citation links."""
+        seen = Counter(r["plan"] for r in self.rows["documents"])
+        for r in self.rows["documents"]:
+            if seen[r["plan"]] > 1:
+                r["plan"] = f"{r['plan']} [{r['doc_id']}]"
+        first_mention: dict[str, dict] = {}
+        for c in self.rows["citations"]:
+            key = c["instrument_key"]
+            if key and (key not in first_mention or (first_mention[key]["short_form"] and not c["short_form"])):
+                first_mention[key] = c
+        corpus_of: dict[str, str] = {}
+        for inst in build_registry(self.slim):
+            key = inst.get("key")
+            doc_ids = inst.get("doc_ids") or []
+            mention = first_mention.get(key, {})
+            self.rows["instruments"].append({
+                **{k: inst.get(k) for k in ("key", "type", "number", "name", "date", "issuer", "issuer_level",
+                                            "n_plans", "n_mentions", "corpus_doc_id")},
+                "doc_ids": LIST_SEP.join(doc_ids) if isinstance(doc_ids, list | tuple) else doc_ids,
+                **{k: mention.get(k) for k in ("doc_id", "section", "start", "end", "evidence")},
+            })
+            if inst.get("corpus_doc_id"):
+                corpus_of[key] = inst["corpus_doc_id"]
+        self.rows["instruments"].sort(key=lambda r: (-(r["n_plans"] or 0), -(r["n_mentions"] or 0), r["key"]))
+        for c in self.rows["citations"]:
+            cited = corpus_of.get(c["instrument_key"])
+            c["cited_doc_id"] = cited if cited != c["doc_id"] else None
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        self._finish()
+        return {name: to_frame(self.rows[name], name) for name in TABLES}
+
+
+def to_frame(rows: list[dict], table: str) -> pd.DataFrame:
+    """A DataFrame with exactly the table's columns, in order, with nullable typed dtypes."""
+    columns = SCHEMA[table]
+    data: dict[str, Any] = {}
+    for name, kind in columns:
+        values = [r.get(name) for r in rows]
+        if kind == "string":
+            data[name] = pd.array([None if v is None else str(v) for v in values], dtype="string")
+        elif kind == "int":
+            data[name] = pd.array([_to_int(v) for v in values], dtype="Int64")
+        elif kind == "float":
+            data[name] = pd.array([_to_float(v) for v in values], dtype="Float64")
+        elif kind == "bool":
+            data[name] = pd.array([None if v is None else bool(v) for v in values], dtype="boolean")
+        elif kind == "date":
+            data[name] = pd.Series([parse_date(v) for v in values], dtype="object")
+        else:  # pragma: no cover - SCHEMA is fixed
+            raise ValueError(kind)
+    return pd.DataFrame(data, columns=[c for c, _ in columns])
+
+
+def _to_int(v: Any) -> int | None:
+    try:
+        return None if v is None or v == "" else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _to_float(v: Any) -> float | None:
+    try:
+        return None if v is None or v == "" else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def build_tables(records: Iterable[dict], errors: Iterable[dict] = ()) -> dict[str, pd.DataFrame]:
+    """All tables of the dataset from a stream of records (and the batch's error rows)."""
+    builder = TableBuilder()
+    for record in records:
+        builder.add(record)
+    builder.add_errors(errors)
+    return builder.frames()
