@@ -1,9 +1,25 @@
-"""Cited legal instruments (STUB until issue 3)."""
+"""Cited legal instruments: the entry point of the citation stage.
+
+find (pipeline/citations/find.py) -> resolve (pipeline/citations/resolve.py),
+as eyecite does for court opinions. One `Citation` per mention; short forms
+carry the full instrument's number, date and issuer with `short_form=True`.
+See docs/citations.md.
+"""
 
 from __future__ import annotations
 
+from pipeline.citations.find import find_mentions
+from pipeline.citations.resolve import resolve
 from pipeline.document import Citation, Metadata, SectionTree
+from pipeline.textutils import fold
 
 
 def extract_citations(text: str, tree: SectionTree, meta: Metadata) -> list[Citation]:
-    return []
+    """Every mention of a law, decree, decision, plan, dispatch or party document in `text`."""
+    if not text:
+        return []
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text
+    mentions = find_mentions(text, folded)
+    return resolve(mentions, text, tree or SectionTree(), meta or Metadata())

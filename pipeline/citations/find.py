@@ -1,0 +1,163 @@
+"""Find every mention of a legal instrument in a text (eyecite's `get_citations`).
+
+Four kinds, all on folded text so offsets hold in the original:
+  full   "Quyết định số 23/QĐ-TTg ngày 07/01/2021" (type word + symbol [+ date])
+  bare   "375/LĐTBXH-TE" (a symbol without a type word; type from its code)
+  short  "Chỉ thị số 28", "Quyết định 06" (type word + bare number; resolved later)
+  named  "Luật Trẻ em", "Bộ luật hình sự" (from resources/named_laws.yaml)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex as re
+
+from pipeline.citations.dates import iso_date, match_date
+from pipeline.citations.issuers import clean_issuer, issuer_after
+from pipeline.citations.models import Mention
+from pipeline.citations.symbols import find_symbols, issuer_of_codes, parse_symbol, type_of_code
+from pipeline.resources import load_yaml
+from pipeline.textutils import fold
+
+_NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:số[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
+_SHORT_NUMBER = re.compile(r"(\d{1,5})(?![\d,.]\d|[ \t]*[/\-–][ \t]*[\wđ])(?![\w])")
+_DATE_INTRO = re.compile(fold(r"[ \t]*,?\s*\(?[ \t]*(?:được[ \t]+)?(?:ban[ \t]+hành[ \t]+|ký[ \t]+)?(?:vào[ \t]+)?ngày\s*"))
+# "Xét đề nghị của Phòng … tại Tờ trình số …": the issuer is written before the instrument
+_PROPOSER_BEFORE = re.compile(fold(r"(?:đề\s+nghị|đề\s+xuất)\s+của\s+([^;:()]{3,120}?)\s+tại\s+$"))
+_YEAR_INTRO = re.compile(r"[ \t]+(?:năm[ \t]+)?((?:19|20)\d\d)(?![\d\-–/])")
+_YEAR_INTRO_WORD = re.compile(r"[ \t]+năm[ \t]+((?:19|20)\d\d)(?![\d\-–/])")
+
+
+@cache
+def _type_words() -> tuple[re.Pattern, dict[str, str]]:
+    types = load_yaml("instruments.yaml")["types"]
+    canon = {}
+    for t in types:
+        for w in t["words"]:
+            canon[fold(w)] = t["name"]
+    words = sorted(canon, key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w])(?:{alts})(?![\w])"), canon
+
+
+@cache
+def _named_laws() -> tuple[re.Pattern, list[dict], re.Pattern]:
+    data = load_yaml("named_laws.yaml")
+    alias_to_law: list[tuple[str, int]] = []
+    laws = data["laws"]
+    for i, law in enumerate(laws):
+        for alias in [fold(law["name"]), *law.get("aliases", [])]:
+            alias_to_law.append((fold(alias), i))
+    alias_to_law.sort(key=lambda a: len(a[0]), reverse=True)
+    groups = []
+    for j, (alias, _) in enumerate(alias_to_law):
+        pattern = re.escape(alias).replace(r"\ ", r"\s+").replace(",", ",?")
+        groups.append(f"(?P<a{j}>{pattern})")
+    regex = re.compile(r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])")
+    law_of_group = [{"law": laws[i]} for _, i in alias_to_law]
+    not_after = "|".join(re.escape(fold(w)) for w in data.get("not_after", []))
+    not_after_re = re.compile(rf"(?:{not_after})\s+$") if not_after else re.compile(r"(?!)")
+    return regex, law_of_group, not_after_re
+
+
+def _date_after(folded: str, pos: int) -> tuple[str | None, int | None, int]:
+    """(iso date, year, end) of "ngày …" (or "năm YYYY") right after `pos`; end == pos when none."""
+    m = _DATE_INTRO.match(folded, pos)
+    if m:
+        d = match_date(folded, m.end(), full=True)
+        if d is not None and d.iso:
+            return d.iso, d.year, d.end
+    m = _YEAR_INTRO_WORD.match(folded, pos)
+    if m:
+        return None, int(m.group(1)), m.end()
+    return None, None, pos
+
+
+def _complete(text: str, folded: str, mention: Mention, pos: int) -> Mention:
+    """Add date and issuer that follow the mention's number."""
+    date, year, end = _date_after(folded, pos)
+    mention.date, mention.year = date, year
+    if end > pos:
+        mention.end = end
+    issuer, _ = issuer_after(text, folded, end)
+    if issuer is None:
+        before = _PROPOSER_BEFORE.search(folded, max(0, mention.start - 160), mention.start)
+        if before:
+            issuer = clean_issuer(text[before.start(1):before.end(1)])
+    mention.issuer = issuer
+    return mention
+
+
+def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
+    """Every instrument mention in `text`, in order of position."""
+    folded = fold(text) if folded is None else folded
+    if len(folded) != len(text):  # fold is length-preserving on NFC text; stay safe on any other
+        folded = text.lower() if len(text.lower()) == len(text) else text
+    symbols = {a: (b, party) for a, b, party in find_symbols(text, folded)}
+    type_re, canon = _type_words()
+    mentions: list[Mention] = []
+    used_symbols: set[int] = set()
+
+    for tm in type_re.finditer(folded):
+        type_name = canon.get(re.sub(r"\s+", " ", tm.group(0)), None)
+        intro = _NUMBER_INTRO.match(folded, tm.end())
+        at = intro.end() if intro else tm.end()
+        if at in symbols:
+            end, party = symbols[at]
+            sym = parse_symbol(text[at:end], at, party)
+            if sym is None:
+                continue
+            used_symbols.add(at)
+            mention = Mention("full", type_name, tm.start(), end, symbol=sym)
+            mentions.append(_complete(text, folded, mention, end))
+            continue
+        sm = _SHORT_NUMBER.match(folded, at)
+        if sm and at > tm.end():  # a type word, a space or "số", then a number
+            mention = Mention("short", type_name, tm.start(), sm.end(), lead=sm.group(1))
+            mentions.append(_complete(text, folded, mention, sm.end()))
+
+    for at, (end, party) in symbols.items():
+        if at in used_symbols or any(m.start <= at < m.end for m in mentions):
+            continue
+        sym = parse_symbol(text[at:end], at, party)
+        if sym is None:
+            continue
+        type_name = type_of_code(sym.type_code)
+        if type_name is None and (len(sym.issuer_codes) < 2 or sym.year is not None):
+            continue  # "01/TE" alone is too weak to call a citation
+        mention = Mention("bare", type_name or "Công văn", at, end, symbol=sym)
+        mentions.append(_complete(text, folded, mention, end))
+
+    mentions.extend(_find_named(text, folded, mentions))
+    mentions.sort(key=lambda m: m.start)
+    for m in mentions:
+        if m.symbol is not None and m.issuer is None:
+            m.issuer_level = issuer_of_codes(m.symbol.issuer_codes)[1]
+    return mentions
+
+
+def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    regex, law_of_group, not_after = _named_laws()
+    out = []
+    for m in regex.finditer(folded):
+        if any(t.start <= m.start() < t.end for t in taken):
+            continue
+        if not_after.search(folded, max(0, m.start() - 20), m.start()):
+            continue
+        group = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        law = law_of_group[group]["law"]
+        mention = Mention("named", law["type"], m.start(), m.end(), name=law["name"],
+                          law_number=law.get("number"))
+        date, year, end = _date_after(folded, m.end())
+        if date is None and year is None:
+            ym = _YEAR_INTRO.match(folded, m.end())
+            if ym:
+                year, end = int(ym.group(1)), ym.end()
+        mention.date, mention.year = date, year
+        mention.end = max(mention.end, end)
+        out.append(mention)
+    return out
+
+
+__all__ = ["find_mentions", "iso_date"]
