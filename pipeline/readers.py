@@ -226,10 +226,12 @@ def read_pdf(path: Path) -> RawDocument:
     except PDFSyntaxError as e:
         raise UnreadableFile(f"the PDF is damaged or truncated ({e})", "download or export it again") from e
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on broken files
-        if "password" in str(e).lower() or type(e).__name__.lower().startswith("pdfpassword"):
+        inner = [e, *getattr(e, "args", ())]  # pdfplumber wraps pdfminer's error in its args
+        if any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in inner) or "password" in str(e).lower():
             raise UnreadableFile("the PDF is password-protected",
                                  "ask the sender for an unprotected copy, or remove the password (qpdf --decrypt)") from e
-        raise UnreadableFile(f"the PDF is damaged or truncated ({type(e).__name__}: {e})"[:200],
+        detail = next((f"{type(x).__name__}: {x}" for x in inner if str(x)), type(e).__name__)
+        raise UnreadableFile(f"the PDF is damaged or truncated ({detail})"[:200],
                              "download or export it again") from e
     warnings = []
     if n > MAX_PDF_PAGES:
@@ -372,7 +374,7 @@ def _paragraph_text(p) -> str:
         elif tag == W + "tab":
             out.append("\t")
         elif tag in (W + "br", W + "cr"):
-            out.append(" ")  # a soft line break inside a paragraph
+            out.append("\n")  # a line break (cleaning re-joins it when the sentence goes on)
         elif tag == W + "noBreakHyphen":
             out.append("-")
     return "".join(out)
