@@ -1,0 +1,393 @@
+"""Gazetteer of Vietnam's administrative units before the 2025 reform.
+
+Plans name their issuer and places as "UBND huyện Sơn Hà", "tỉnh Kiên Giang",
+"phường Nguyễn Nghiêm". To compare plans across provinces we need the province
+each place was in when the plan was written (63 provinces) and the province it
+belongs to since the 1 July 2025 merger (34 provinces, Nghị quyết
+202/2025/QH15). The data (resources/admin_units.csv, province_mergers_2025.csv)
+is built from the `vietnamadminunits` package by scripts/build_gazetteer.py.
+
+find -> resolve -> model:
+  * `find_places(text)` finds "kind + Name" mentions with exact offsets;
+  * `resolve_place(name, kind, province_hint)` looks one name up, returning
+    None instead of guessing when the name is ambiguous (many communes share a
+    name);
+  * `Place` is the model; `normalize_province` / `province_2025` handle the
+    province level alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline.resources import load_csv
+from pipeline.textutils import fold, nfc, squash, strip_accents
+
+LEVELS = ("province", "district", "commune")
+KINDS_BY_LEVEL = {
+    "province": ("tỉnh", "thành phố"),
+    "district": ("huyện", "thị xã", "quận", "thành phố"),
+    "commune": ("xã", "phường", "thị trấn", "đặc khu"),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative unit as it stood before the 2025 reform."""
+
+    name: str  # "Sơn Hà"
+    kind: str  # "tỉnh" | "thành phố" | "huyện" | "thị xã" | "quận" | "xã" | "phường" | "thị trấn" | "đặc khu"
+    level: str  # "province" | "district" | "commune"
+    province: str  # pre-2025 province, e.g. "Kiên Giang"
+    province_2025: str | None  # province since 1 July 2025, e.g. "An Giang"
+    district: str | None = None  # for communes
+
+    @property
+    def full_name(self) -> str:
+        """'huyện Sơn Hà' (how plans write it)."""
+        return f"{self.kind} {self.name}"
+
+
+# Kind words and their abbreviations, as folded (lower case) text.
+_KIND_WORDS: dict[str, str] = {
+    "thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "t.p.": "thành phố", "t.p": "thành phố",
+    "thị xã": "thị xã", "tx.": "thị xã", "tx": "thị xã",
+    "thị trấn": "thị trấn", "tt.": "thị trấn",
+    "huyện": "huyện", "h.": "huyện",
+    "quận": "quận", "q.": "quận",
+    "phường": "phường", "p.": "phường",
+    "xã": "xã", "x.": "xã",
+    "tỉnh": "tỉnh",
+    "đặc khu": "đặc khu",
+}
+# A kind word in running text; abbreviations must carry their dot or be upper case "TP"/"TX".
+_KIND_RE = re.compile(
+    r"(?<!\w)(thành phố|thị xã|thị trấn|huyện|quận|phường|xã|tỉnh|đặc khu)\s+"
+    r"|(?<!\w)(t\.p\.?|tp\.|tx\.|tt\.|h\.|q\.|p\.|x\.)\s*"
+    r"|(?<!\w)(tp|tx)\s+"
+)
+# The same words typed without diacritics ("tinh kien giang"): for looking up a
+# given name only, never for scanning running text (cơ quan, xa, tính ...).
+_KIND_RE_ASCII = re.compile(r"(?<!\w)(thanh pho|thi xa|thi tran|huyen|quan|phuong|xa|tinh|dac khu)\s+")
+_ASCII_KINDS = {strip_accents(k): k for k in ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "phường", "xã", "tỉnh", "đặc khu")}
+# Name tokens after the kind word: "Sơn Hà", "Cư M'gar", "1", "Bà Rịa - Vũng Tàu".
+_TOKEN_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’]*")
+_TOKEN_GAP_RE = regex.compile(r"[ \t]?-[ \t]?|[ \t]")
+_MAX_NAME_TOKENS = 6
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+_NON_KEY = re.compile(r"[^a-z0-9]+")
+
+
+_NON_LETTER = regex.compile(r"[^\p{L}\d]+")
+
+
+def accent_key(name: str) -> str:
+    """Case-, space- and punctuation-free key keeping diacritics: tells 'Sơn Hà' from 'Sơn Hạ'."""
+    return _NON_LETTER.sub("", _LEADING_ZEROS.sub("", fold(nfc(name))))
+
+
+def name_key(name: str) -> str:
+    """Accent-free key too: 'Thừa Thiên - Huế' -> 'thuathienhue' (for text typed without diacritics)."""
+    return _key_of_accent_key(accent_key(name))
+
+
+def _key_of_accent_key(akey: str) -> str:
+    return _NON_KEY.sub("", strip_accents(akey))
+
+
+def normalize_kind(kind: str | None) -> str | None:
+    """'TP.', 'Tp', 'TX.', 'H.', 'thanh pho' -> canonical kind word (None if unknown)."""
+    if not kind:
+        return None
+    k = squash(fold(nfc(kind)))
+    if k in _KIND_WORDS:
+        return _KIND_WORDS[k]
+    if k + "." in _KIND_WORDS:
+        return _KIND_WORDS[k + "."]
+    bare = name_key(k)
+    for word, canonical in _KIND_WORDS.items():
+        if name_key(word) == bare and len(bare) > 1:
+            return canonical
+    return None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    status: str  # current | dissolved | 2025
+    via_alias: bool
+    kind: str  # the kind this key is known under (an alias may carry its own)
+    accented: str  # accent_key of the spelling, "" for the package's accent-free aliases
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_key: dict[str, tuple[_Entry, ...]]
+    provinces: dict[str, Place]  # canonical name -> Place
+    province_keys: dict[str, str]  # key of any spelling -> canonical name
+    mergers: dict[str, str]  # canonical pre-2025 name -> 2025 name
+
+
+@cache
+def _index() -> _Index:
+    """Build every lookup table once (the pipeline calls this per document)."""
+    by_key: dict[str, list[_Entry]] = {}
+    provinces: dict[str, Place] = {}
+    for row in load_csv("admin_units.csv"):
+        place = Place(
+            name=row["name"], kind=row["kind"], level=row["level"], province=row["province"],
+            province_2025=row["province_2025"] or None, district=row["district"] or None,
+        )
+        if place.level == "province":
+            provinces[place.name] = place
+        akey = accent_key(place.name)
+        by_key.setdefault(_key_of_accent_key(akey), []).append(_Entry(place, row["status"], False, place.kind, akey))
+        for alias in filter(None, row["aliases"].split("|")):
+            alias_kind, _, key = alias.partition(":")
+            by_key.setdefault(key, []).append(_Entry(place, row["status"], True, alias_kind or place.kind, ""))
+    province_keys: dict[str, str] = {}
+    mergers: dict[str, str] = {}
+    for row in load_csv("province_mergers_2025.csv"):
+        mergers[row["province"]] = row["province_2025"]
+        province_keys[name_key(row["province"])] = row["province"]
+        for variant in filter(None, row["aliases"].split("|")):
+            key = name_key(variant)
+            province_keys.setdefault(key, row["province"])
+            province = provinces[row["province"]]
+            entry = _Entry(province, "current", True, province.kind, accent_key(variant))
+            by_key.setdefault(key, []).append(entry)
+    return _Index({k: tuple(v) for k, v in by_key.items()}, provinces, province_keys, mergers)
+
+
+def all_places(level: str | None = None) -> list[Place]:
+    """Every unit (optionally of one level), for tests and exports."""
+    seen: dict[Place, None] = {}
+    for entries in _index().by_key.values():
+        for e in entries:
+            if not e.via_alias and (level is None or e.place.level == level):
+                seen[e.place] = None
+    return list(seen)
+
+
+def _split_kind(text: str) -> tuple[str | None, str]:
+    """'TP. Quảng Ngãi' -> ('thành phố', 'Quảng Ngãi'); 'Sơn Hà' -> (None, 'Sơn Hà')."""
+    t = squash(nfc(text))
+    f = fold(t)
+    f = re.sub(r"^(ubnd|ủy ban nhân dân)\s+", lambda m: " " * len(m.group(0)), f)
+    lead = len(f) - len(f.lstrip())
+    m = _KIND_RE.match(f, lead)
+    if m and t[m.end():].strip():
+        word = squash(m.group(0))
+        return _KIND_WORDS.get(word) or normalize_kind(word), t[m.end():].strip()
+    m = _KIND_RE_ASCII.match(f, lead)
+    if m and t[m.end():].strip():
+        return _ASCII_KINDS[squash(m.group(0))], t[m.end():].strip()
+    return None, t[lead:].strip()
+
+
+def normalize_province(name: str | None) -> str | None:
+    """'TT Huế', 'Thừa Thiên - Huế', 'tinh kien giang', 'TP. Hồ Chí Minh' -> canonical pre-2025 name."""
+    if not name:
+        return None
+    _kind, rest = _split_kind(name)
+    idx = _index()
+    return idx.province_keys.get(name_key(rest)) or idx.province_keys.get(name_key(name))
+
+
+def province_2025(province: str | None) -> str | None:
+    """The province a pre-2025 province belongs to since 1 July 2025 ('Kiên Giang' -> 'An Giang')."""
+    canonical = normalize_province(province)
+    return _index().mergers.get(canonical) if canonical else None
+
+
+def _levels_of(kind: str | None) -> tuple[str, ...]:
+    if kind is None:
+        return LEVELS
+    return tuple(level for level in LEVELS if kind in KINDS_BY_LEVEL[level])
+
+
+def candidates(
+    name: str, kind: str | None = None, province_hint: str | None = None, district_hint: str | None = None,
+) -> list[Place]:
+    """All units `name` may denote after applying kind and hints (most specific rules first)."""
+    return [e.place for e in _candidate_entries(name, kind, province_hint, district_hint)]
+
+
+def _candidate_entries(
+    name: str, kind: str | None, province_hint: str | None, district_hint: str | None,
+) -> list[_Entry]:
+    parts = [p for p in (squash(x) for x in nfc(name).split(",")) if p]
+    if not parts:
+        return []
+    if len(parts) > 1:  # "xã Sơn Hà, huyện Sơn Hà, tỉnh Quảng Ngãi"
+        province_hint = province_hint or parts[-1]
+        if len(parts) > 2:
+            district_hint = district_hint or parts[1]
+    written_kind, bare = _split_kind(parts[0])
+    kind = normalize_kind(kind) or written_kind
+    entries = list(_index().by_key.get(name_key(bare), ()))
+    if not entries:
+        return []
+    levels = _levels_of(kind)
+    if kind:
+        entries = [e for e in entries if e.place.level in levels]
+        exact = [e for e in entries if e.kind == kind]
+        entries = exact or entries  # upgraded units: thị xã Dĩ An is now thành phố Dĩ An
+    if province_hint:
+        hinted = normalize_province(province_hint)
+        if hinted:
+            inside = [e for e in entries if e.place.province == hinted or e.place.level == "province"]
+            if inside or any(e.place.level == "commune" for e in entries):
+                entries = inside
+    if district_hint:
+        _dk, district_bare = _split_kind(district_hint)
+        dkey = name_key(district_bare)
+        inside = [e for e in entries if e.place.level != "commune" or name_key(e.place.district or "") == dkey]
+        entries = inside or entries
+    # Same letters, other tones ('Sơn Hà' / 'Sơn Hạ') are other places: the
+    # accent-free match is a fallback for text typed without diacritics.
+    accented = accent_key(bare)
+    same_tones = [e for e in entries if e.accented == accented]
+    entries = same_tones or entries
+    direct = [e for e in entries if not e.via_alias]
+    entries = direct or entries
+    # A unit still standing in 2025 outranks a dissolved namesake of the same level.
+    standing_levels = {e.place.level for e in entries if e.status != "dissolved"}
+    entries = [e for e in entries if e.status != "dissolved" or e.place.level not in standing_levels]
+    unique: dict[Place, _Entry] = {}
+    for e in entries:
+        unique.setdefault(e.place, e)
+    return list(unique.values())
+
+
+def resolve_place(
+    name: str, kind: str | None = None, province_hint: str | None = None, district_hint: str | None = None,
+) -> Place | None:
+    """The one unit `name` denotes, or None when unknown or ambiguous (never a guess).
+
+    `name` may carry its kind ("huyện Sơn Hà", "TP. Quảng Ngãi") and a comma
+    tail ("xã Sơn Hà, huyện Sơn Hà, tỉnh Quảng Ngãi"). Without a kind the
+    highest level wins ("Quảng Ngãi" is the province), since plans name a
+    province or district bare far more often than a commune.
+    """
+    entries = _candidate_entries(name, kind, province_hint, district_hint)
+    if not entries:
+        return None
+    for level in LEVELS:
+        at_level = [e for e in entries if e.place.level == level]
+        if at_level:
+            if len(at_level) == 1:
+                return at_level[0].place
+            exact = [e for e in at_level if not e.via_alias and e.status != "dissolved"]
+            if len(exact) == 1:
+                return exact[0].place
+            return _common_province(at_level)
+    return None
+
+
+def _common_province(entries: list[_Entry]) -> Place | None:
+    """Same-name communes of one province ('phường Nguyễn Nghiêm' of TP Quảng Ngãi and of Đức Phổ).
+
+    The province is certain but not the district: return the unit with
+    `district=None` rather than pick one district.
+    """
+    places = {e.place for e in entries}
+    first = next(iter(places))
+    if first.level != "commune" or any(
+        (p.name, p.kind, p.province, p.province_2025) != (first.name, first.kind, first.province, first.province_2025)
+        for p in places
+    ):
+        return None
+    return Place(first.name, first.kind, first.level, first.province, first.province_2025, None)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    kind: str
+    name: str
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Every 'kind + Name' span whose name is a known unit of that kind (longest name wins)."""
+    folded = fold(text)
+    by_key = _index().by_key
+    out: list[_Mention] = []
+    pos = 0
+    while True:
+        m = _KIND_RE.search(folded, pos)
+        if not m:
+            break
+        pos = m.end()
+        word = squash(m.group(0))
+        if m.group(3) and not text[m.start():m.start() + 2].isupper():  # bare "tp"/"tx" only as TP / TX
+            continue
+        kind = _KIND_WORDS.get(word)
+        if kind is None:
+            continue
+        levels = _levels_of(kind)
+        written = text[m.start():m.end()].strip()
+        prefix_upper = "." not in written and len(written) > 2 and written.isupper()  # "UBND HUYỆN SƠN HÀ"
+        best_end = None
+        cursor = m.end()
+        for n_tokens in range(1, _MAX_NAME_TOKENS + 1):
+            tok = _TOKEN_RE.match(text, cursor)
+            if not tok:
+                break
+            first = text[tok.start()]
+            if n_tokens == 1 and not (first.isupper() or first.isdigit()):
+                break
+            if prefix_upper and not (tok.group(0).isupper() or tok.group(0).isdigit()) and n_tokens == 1:
+                break
+            key = name_key(text[m.end():tok.end()])
+            if any(e.place.level in levels for e in by_key.get(key, ())):
+                best_end = tok.end()
+            gap = _TOKEN_GAP_RE.match(text, tok.end())
+            if not gap:
+                break
+            cursor = gap.end()
+        if best_end is not None:
+            out.append(_Mention(m.start(), best_end, kind, text[m.end():best_end]))
+            pos = best_end
+    return out
+
+
+def find_places(text: str, province_hint: str | None = None) -> list[tuple[int, int, Place]]:
+    """Mentions like 'huyện Vĩnh Thuận', 'TP. Quảng Ngãi' with offsets (`text[start:end]` is the mention).
+
+    Ambiguous names are resolved from context: the commune's district named
+    right after it ("xã Sơn Hà, huyện Sơn Hà"), the province named in the same
+    line, else the province the document mentions most. Still-ambiguous
+    mentions are left out rather than guessed.
+    """
+    mentions = _mentions(text)
+    resolved: dict[int, Place] = {}
+    for i, mention in enumerate(mentions):
+        place = resolve_place(mention.name, mention.kind, province_hint)
+        if place is not None:
+            resolved[i] = place
+    provinces_seen = Counter(p.province for p in resolved.values() if p.level in ("province", "district"))
+    dominant = province_hint or (provinces_seen.most_common(1)[0][0] if provinces_seen else None)
+    for i, mention in enumerate(mentions):
+        if i in resolved:
+            continue
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        line_end = len(text) if line_end < 0 else line_end
+        nearby = [
+            (abs(j - i), resolved[j]) for j in resolved
+            if line_start <= mentions[j].start < line_end and resolved[j].level in ("province", "district")
+        ]
+        district = min((d for d in nearby if d[1].level == "district"), default=None, key=lambda d: d[0])
+        province = min((d for d in nearby if d[1].level == "province"), default=None, key=lambda d: d[0])
+        hint = province[1].name if province else (district[1].province if district else dominant)
+        place = resolve_place(mention.name, mention.kind, hint, district[1].name if district else None)
+        if place is not None:
+            resolved[i] = place
+    return [(mentions[i].start, mentions[i].end, resolved[i]) for i in sorted(resolved)]
