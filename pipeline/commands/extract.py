@@ -1,11 +1,15 @@
-"""`extract PATH... --out DIR`: one `<doc_id>.json` record per document."""
+"""`extract PATH... --out DIR`: one `<doc_id>.json` record per document, errors.csv if any failed.
+
+No cache and no dataset: the simple form that scoring and scripts read.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from pipeline.batch import extract_files, find_inputs, write_errors_csv
+from pipeline.batch import collect_inputs, extract_files, write_errors_csv
+from pipeline.commands.run import add_engine_options, make_engine
 
 
 def register(sub) -> None:
@@ -13,16 +17,22 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="plan files or folders")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_engine_options(p, workers_default=1, timeout_default=0)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     try:
-        files = list(find_inputs(args.paths))
+        inputs = collect_inputs(args.paths)
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    result = extract_files(files, args.out, progress=not args.quiet and sys.stderr.isatty())
+    engine = make_engine(args)
+    try:
+        result = extract_files(inputs, args.out, progress=not args.quiet and sys.stderr.isatty(),
+                               engine=engine, quiet=args.quiet)
+    finally:
+        engine.close()
     if result.errors:
         write_errors_csv(args.out, result.errors)
     print(f"{len(result.written)} records written to {args.out}, {len(result.errors)} failed",

@@ -1,32 +1,75 @@
-"""`run [INPUT_DIR] [--out OUTPUT_DIR]`: the main job over a folder of plans."""
+"""`run [INPUT] [--out OUTPUT_DIR]`: the main job over a folder of plans, cached and resumable.
+
+Unchanged files are taken from the cache, changed ones processed again,
+removed ones dropped from the dataset; a run killed at any moment finishes
+with the same outputs when started again. See docs/scaling.md.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
-from pipeline.batch import extract_files, find_inputs, write_errors_csv
+from pipeline.engines import Limits, default_workers
+
+
+def add_engine_options(p, workers_default: int | None, timeout_default: float) -> None:
+    """Options shared by `run` and `extract`: how many workers, where, and the per-document limits."""
+    p.add_argument("--workers", type=int, default=workers_default, metavar="N",
+                   help="worker processes (default: %s)" % ("all cores" if workers_default is None
+                                                            else workers_default))
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local process pool (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a local Dask cluster)")
+    p.add_argument("--timeout", type=float, default=timeout_default, metavar="SECONDS",
+                   help=f"time limit per document, 0 for none (default {timeout_default:g})")
+    p.add_argument("--max-memory-mb", type=int, default=Limits.max_memory_mb, metavar="MB",
+                   help=f"memory limit of one worker (default {Limits.max_memory_mb}); local engine only")
+    p.add_argument("--max-text-mb", type=float, default=Limits.max_text_mb, metavar="MB",
+                   help=f"refuse .txt/.md files larger than this (default {Limits.max_text_mb:g})")
+
+
+def make_engine(args):
+    """The engine the options ask for; one worker with no time limit runs in this process."""
+    from pipeline.engines import DaskEngine, InlineEngine, LocalEngine
+
+    limits = Limits(timeout=args.timeout or 0, max_memory_mb=args.max_memory_mb, max_text_mb=args.max_text_mb)
+    if args.engine == "dask":
+        return DaskEngine(args.scheduler, args.workers, limits)
+    workers = args.workers or default_workers()
+    if workers == 1 and not limits.timeout:
+        return InlineEngine(limits)
+    return LocalEngine(workers, limits)
 
 
 def register(sub) -> None:
-    p = sub.add_parser("run", help="process a folder of plans into the dataset")
+    p = sub.add_parser("run", help="process a folder of plans into the dataset (cached, resumable)")
     p.add_argument("input", nargs="?", default="data/raw", type=Path, help="input folder (default data/raw)")
     p.add_argument("--out", default="data/processed", type=Path, help="output folder (default data/processed)")
+    p.add_argument("--no-cache", action="store_true", help="process every document again")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_engine_options(p, workers_default=None, timeout_default=120.0)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from pipeline.batch import run_batch
+
     if not args.input.exists():
         print(f"error: input folder {args.input} does not exist", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    files = list(find_inputs([args.input]))
-    records_dir = args.out / "records"
-    result = extract_files(files, records_dir, progress=not args.quiet)
-    write_errors_csv(args.out, result.errors)
-    dt = time.perf_counter() - t0
-    print(f"processed {len(files)} files in {dt:.1f}s: {len(result.written)} records, "
-          f"{len(result.errors)} errors -> {args.out}", file=sys.stderr)
-    return 1 if result.errors else 0
+    engine = make_engine(args)
+    try:
+        summary = run_batch([args.input], args.out, engine=engine,
+                            progress=not args.quiet and sys.stderr.isatty(),
+                            quiet=args.quiet, use_cache=not args.no_cache)
+    except RuntimeError as e:  # another run holds the output folder
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        engine.close()
+    print(f"{summary.line()} -> {args.out}", file=sys.stderr)
+    if summary.failed:
+        print(f"{summary.failed} documents failed: see {args.out / 'errors.csv'}", file=sys.stderr)
+    return 1 if summary.failed else 0
