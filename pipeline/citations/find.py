@@ -154,6 +154,10 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
             ym = _YEAR_INTRO.match(folded, m.end())
             if ym:
                 year, end = int(ym.group(1)), ym.end()
+        law_year = re.search(r"/((?:19|20)\d\d)/", law.get("number") or "")
+        if law_year and year is not None and year != int(law_year.group(1)):
+            # "Luật sửa đổi … Luật Tổ chức chính quyền địa phương ngày 22/11/2019": another law's date
+            date, year, end = None, None, m.end()
         mention.date, mention.year = date, year
         mention.end = max(mention.end, end)
         out.append(mention)

@@ -72,16 +72,37 @@ def _known_issuer_at(folded: str, pos: int) -> int | None:
     return m.end() if m else None
 
 
+@cache
+def _bodies() -> tuple[str, ...]:
+    return tuple(fold(w) for w in load_yaml("instruments.yaml")["issuer_bodies"])
+
+
+@cache
+def _known_names() -> dict[str, str]:
+    data = load_yaml("instruments.yaml")
+    return {fold(v["issuer"]): v["issuer"] for v in data["issuer_codes"].values() if v.get("issuer")}
+
+
+def _unshout(phrase: str) -> str:
+    """"THỦ TƯỚNG CHÍNH PHỦ" in an upper-case title -> "Thủ tướng Chính phủ"."""
+    known = _known_names().get(fold(phrase))
+    if known:
+        return known
+    words = [w if w in ("UBND", "HĐND") else w.lower() for w in phrase.split()]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
 def clean_issuer(phrase: str) -> str:
     """Canonical issuer: office prefixes dropped, spelled-out bodies shortened."""
     _, drops, abbreviations, _, _ = _config()
     out = squash(phrase)
+    if sum(c.isalpha() for c in out) > 3 and out.isupper():
+        out = _unshout(out)
     low = fold(out)
     for prefix in drops:
         if low.startswith(prefix + " ") and len(out) > len(prefix) + 1:
             rest = out[len(prefix) + 1:]
-            if fold(rest).startswith(tuple(fold(w) for w in ("bộ", "ubnd", "ủy ban", "hđnd", "hội đồng", "sở",
-                                                              "phòng", "ban", "cục", "chính phủ"))):
+            if fold(rest).startswith(_bodies()):
                 out = rest
                 low = fold(out)
             break

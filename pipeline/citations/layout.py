@@ -21,7 +21,9 @@ _FIRST_HEADING = re.compile(fold(
     r"(?m)^[ \t#*>|]*(?:(?:i|1)[ \t]*[.)][ \t]*[^\s]|1\.1\.?[ \t]|điều[ \t]+1\b|quyết[ \t]+định[ \t]*:)"
 ))
 # the document's own number in its header: "Số: 31 /KH-UBND", "| Số hiệu | 36/KH-UBND |"
-_OWN_NUMBER = re.compile(fold(r"(?m)^[ \t|*#>]*số(?:[ \t]+hiệu)?[ \t]*[:.|]?[ \t]*\|?[ \t]*"))
+_OWN_NUMBER = re.compile(fold(r"(?m)^[ \t|*#>]*số(?:[ \t]+hiệu)?[ \t]*(?:[:.|]\s*)?\|?[ \t]*"))
+# "… Hạnh phúc Số: 170/KH- MNPT …": a capitalised "Số:" inside a flattened header line
+_OWN_NUMBER_INLINE = re.compile(r"(?<![\w])Số[ \t]*:\s*")
 _YEAR_WORD = re.compile(fold(r"(?<![\d/\-–])năm[ \t]+((?:19|20)\d\d)(?![\d])"))
 _ANY_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/])")
 _DOC_TYPE_LINE = re.compile(fold(
@@ -43,9 +45,10 @@ def own_numbers(text: str, folded: str, meta: Metadata | None) -> set[str]:
     out: set[str] = set()
     if meta is not None and meta.number:
         out.add(norm_number(meta.number))
-    limit = body_start(folded, None)
+    # the header is near the top; site banners may put a numbered line before it
+    limit = max(body_start(folded, None), min(len(folded), 3000))
     symbols = {a: b for a, b, _ in find_symbols(text[:limit], folded[:limit])}
-    for m in _OWN_NUMBER.finditer(folded, 0, limit):
+    for m in [*_OWN_NUMBER.finditer(folded, 0, limit), *_OWN_NUMBER_INLINE.finditer(text, 0, limit)]:
         end = symbols.get(m.end())
         if end is not None:
             out.add(norm_number(text[m.end():end]))

@@ -20,9 +20,11 @@ from pipeline.textutils import fold, squash
 
 _IMPLEMENT_CUES = fold(r"(?:tiếp[ \t\n]+tục[ \t\n]+)?(?:thực[ \t\n]+hiện|triển[ \t\n]+khai|quán[ \t\n]+triệt)")
 _CITE_CUES = fold(r"(?:căn[ \t\n]+cứ|cán[ \t\n]+cứ|xét|theo|trên[ \t\n]+cơ[ \t\n]+sở|thừa[ \t\n]+lệnh)")
-_CUE_LINE = re.compile(rf"\n(?=[ \t#*>|\-]*(?:v/v[ \t]+)?(?:{_IMPLEMENT_CUES}|{_CITE_CUES})(?![\w]))")
+# a title may put "về việc", "ban hành Kế hoạch" before the cue: "BAN HÀNH KẾ HOẠCH TRIỂN KHAI, THỰC HIỆN NGHỊ QUYẾT …"
+_ABOUT = fold(r"(?:quyết[ \t]+định[ \t]+)?(?:v/v[ \t]+|về[ \t]+việc[ \t]+)?(?:(?:ban[ \t]+hành|phê[ \t]+duyệt)\s+)?"
+              r"(?:(?:kế[ \t]+hoạch|chương[ \t]+trình|đề[ \t]+án)\s+(?:hành[ \t]+động\s+)?)?")
+_CUE_LINE = re.compile(rf"\n(?=[ \t#*>|\-]*{_ABOUT}(?:{_IMPLEMENT_CUES}|{_CITE_CUES})(?![\w]))")
 _CLAUSE_BREAK = re.compile(r";|\n[ \t]*\n|\.(?=\s)")
-_ABOUT = fold(r"(?:v/v[ \t]+|về[ \t]+việc[ \t]+)?")
 _LEAD = re.compile(rf"[\s#*>|\-_“\"]*{_ABOUT}(?:(?P<impl>{_IMPLEMENT_CUES})|(?P<cite>{_CITE_CUES}))(?![\w])")
 
 
