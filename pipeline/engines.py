@@ -133,11 +133,21 @@ class InlineEngine:
 
 # ---------------------------------------------------------------- local pool
 
-def _worker_main(conn, max_text_mb: float) -> None:
+def _hook_env() -> dict[str, str | None]:
+    """The test hooks as the parent sees them now (a forkserver keeps the env it started with)."""
+    return {k: os.environ.get(k) for k in (DELAY_ENV, DELAY_MATCH_ENV)}
+
+
+def _worker_main(conn, max_text_mb: float, env: dict[str, str | None]) -> None:
     """Loop of one worker process: receive a path, send back its outcome."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
     while True:
         try:
             msg = conn.recv()
@@ -156,7 +166,7 @@ def _worker_main(conn, max_text_mb: float) -> None:
 class _Worker:
     def __init__(self, ctx, max_text_mb: float):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, max_text_mb), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, max_text_mb, _hook_env()), daemon=True)
         self.proc.start()
         child.close()
         self.job_index: int | None = None
