@@ -237,7 +237,9 @@ def _candidate_entries(
     if kind:
         entries = [e for e in entries if e.place.level in levels]
         exact = [e for e in entries if e.kind == kind]
-        entries = exact or entries  # upgraded units: thị xã Dĩ An is now thành phố Dĩ An
+        # Upgraded units keep their name (thị xã Dĩ An is now thành phố Dĩ An);
+        # numbers do not ("Thành phố 4" is not quận 4).
+        entries = exact or ([] if bare.strip().isdigit() else entries)
     if province_hint:
         hinted = normalize_province(province_hint)
         if hinted:
@@ -314,46 +316,67 @@ class _Mention:
     name: str
 
 
+def _is_unaccented(text: str) -> bool:
+    """Text typed or OCR'd without diacritics ('Uy ban nhan dan tinh Gia Lai')."""
+    letters = [c for c in text[:5000] if c.isalpha()]
+    return len(letters) > 40 and sum(not c.isascii() for c in letters) < 0.01 * len(letters)
+
+
+def _kind_matches(folded: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, kind, abbreviated) for each kind word of the text."""
+    out = []
+    for m in _KIND_RE.finditer(folded):
+        word = squash(m.group(0))
+        if m.group(3):  # bare "tp"/"tx" only in capitals, checked by the caller
+            word = word.lower()
+        kind = _KIND_WORDS.get(word)
+        if kind:
+            out.append((m.start(), m.end(), kind, bool(m.group(2) or m.group(3))))
+    if _is_unaccented(folded):
+        for m in _KIND_RE_ASCII.finditer(folded):
+            out.append((m.start(), m.end(), _ASCII_KINDS[squash(m.group(0))], False))
+        out.sort()
+    return out
+
+
 def _mentions(text: str) -> list[_Mention]:
-    """Every 'kind + Name' span whose name is a known unit of that kind (longest name wins)."""
+    """Every 'kind + Name' span whose name is a known unit of that kind (longest name wins).
+
+    The name must show a capital (or be a number): "xã hội", "các huyện, thành
+    phố" and "cơ quan Công an" are not places.
+    """
     folded = fold(text)
     by_key = _index().by_key
     out: list[_Mention] = []
     pos = 0
-    while True:
-        m = _KIND_RE.search(folded, pos)
-        if not m:
-            break
-        pos = m.end()
-        word = squash(m.group(0))
-        if m.group(3) and not text[m.start():m.start() + 2].isupper():  # bare "tp"/"tx" only as TP / TX
+    for start, kind_end, kind, abbreviated in _kind_matches(folded):
+        if start < pos:
             continue
-        kind = _KIND_WORDS.get(word)
-        if kind is None:
+        written = text[start:kind_end].strip()
+        if abbreviated and "." not in written and not written.isupper():  # "TP Huế" yes, "tp" no
             continue
         levels = _levels_of(kind)
-        written = text[m.start():m.end()].strip()
-        prefix_upper = "." not in written and len(written) > 2 and written.isupper()  # "UBND HUYỆN SƠN HÀ"
+        all_caps = not abbreviated and len(written) > 2 and written.isupper()  # "UBND HUYỆN SƠN HÀ"
         best_end = None
-        cursor = m.end()
-        for n_tokens in range(1, _MAX_NAME_TOKENS + 1):
+        capital_seen = False
+        cursor = kind_end
+        for _n in range(_MAX_NAME_TOKENS):
             tok = _TOKEN_RE.match(text, cursor)
             if not tok:
                 break
-            first = text[tok.start()]
-            if n_tokens == 1 and not (first.isupper() or first.isdigit()):
+            word = tok.group(0)
+            if all_caps and not (word.isupper() or word.isdigit()):
                 break
-            if prefix_upper and not (tok.group(0).isupper() or tok.group(0).isdigit()) and n_tokens == 1:
-                break
-            key = name_key(text[m.end():tok.end()])
-            if any(e.place.level in levels for e in by_key.get(key, ())):
+            capital_seen = capital_seen or word[0].isupper() or word[0].isdigit()
+            key = name_key(text[kind_end:tok.end()])
+            if capital_seen and any(e.place.level in levels for e in by_key.get(key, ())):
                 best_end = tok.end()
             gap = _TOKEN_GAP_RE.match(text, tok.end())
             if not gap:
                 break
             cursor = gap.end()
         if best_end is not None:
-            out.append(_Mention(m.start(), best_end, kind, text[m.end():best_end]))
+            out.append(_Mention(start, best_end, kind, text[kind_end:best_end]))
             pos = best_end
     return out
 
@@ -361,10 +384,10 @@ def _mentions(text: str) -> list[_Mention]:
 def find_places(text: str, province_hint: str | None = None) -> list[tuple[int, int, Place]]:
     """Mentions like 'huyện Vĩnh Thuận', 'TP. Quảng Ngãi' with offsets (`text[start:end]` is the mention).
 
-    Ambiguous names are resolved from context: the commune's district named
-    right after it ("xã Sơn Hà, huyện Sơn Hà"), the province named in the same
-    line, else the province the document mentions most. Still-ambiguous
-    mentions are left out rather than guessed.
+    Ambiguous names are resolved from context: the district named in the same
+    line ("xã Sơn Hạ, huyện Sơn Hà"), else a district the document names; the
+    province named in the same line, else the province the document mentions
+    most. Still-ambiguous mentions are left out rather than guessed.
     """
     mentions = _mentions(text)
     resolved: dict[int, Place] = {}
@@ -374,8 +397,9 @@ def find_places(text: str, province_hint: str | None = None) -> list[tuple[int, 
             resolved[i] = place
     provinces_seen = Counter(p.province for p in resolved.values() if p.level in ("province", "district"))
     dominant = province_hint or (provinces_seen.most_common(1)[0][0] if provinces_seen else None)
+    doc_districts = {(p.province, p.name) for p in resolved.values() if p.level == "district"}
     for i, mention in enumerate(mentions):
-        if i in resolved:
+        if i in resolved and not (resolved[i].level == "commune" and resolved[i].district is None):
             continue
         line_start = text.rfind("\n", 0, mention.start) + 1
         line_end = text.find("\n", mention.end)
@@ -388,6 +412,57 @@ def find_places(text: str, province_hint: str | None = None) -> list[tuple[int, 
         province = min((d for d in nearby if d[1].level == "province"), default=None, key=lambda d: d[0])
         hint = province[1].name if province else (district[1].province if district else dominant)
         place = resolve_place(mention.name, mention.kind, hint, district[1].name if district else None)
+        if place is not None and place.level == "commune" and place.district is None:
+            place = _by_document_district(mention, hint, doc_districts) or place
         if place is not None:
             resolved[i] = place
     return [(mentions[i].start, mentions[i].end, resolved[i]) for i in sorted(resolved)]
+
+
+def _by_document_district(mention: _Mention, hint: str | None, doc_districts: set[tuple[str, str]]) -> Place | None:
+    """The one same-name commune lying in a district the document names elsewhere."""
+    inside = [
+        p for p in candidates(mention.name, mention.kind, hint)
+        if p.level == "commune" and (p.province, p.district) in doc_districts
+    ]
+    return inside[0] if len(inside) == 1 else None
+
+
+@cache
+def _bare_province_re() -> regex.Pattern[str]:
+    """Province names written without 'tỉnh' ('Kiên Giang, ngày 06 tháng 4', 'SỞ ... ĐẮK LẮK')."""
+    idx = _index()
+    spellings = set(idx.mergers)
+    for row in load_csv("province_mergers_2025.csv"):
+        spellings.update(v for v in row["aliases"].split("|") if len(v) > 3 and not v.isascii())
+    alternatives = sorted({fold(sp) for sp in spellings}, key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\d])(" + "|".join(map(regex.escape, alternatives)) + r")(?![\p{L}\d])")
+
+
+def find_province(text: str) -> Place | None:
+    """The (pre-2025) province a text is about: the one its place mentions point to most.
+
+    Counts 'tỉnh X' / 'thành phố X' mentions and the province of every district
+    and commune found; when there is none, falls back to province names written
+    bare and capitalised ('Kiên Giang, ngày 06 tháng 4 năm 2021'). Ties go to the
+    province mentioned first.
+    """
+    idx = _index()
+    votes: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for start, _end, place in find_places(text):
+        votes[place.province] += 1
+        first_seen.setdefault(place.province, start)
+    if not votes:
+        folded = fold(text)
+        for m in _bare_province_re().finditer(folded):
+            written = text[m.start():m.end()]
+            if all(w[0].isupper() for w in written.replace("-", " ").split()):
+                name = normalize_province(written)
+                if name:
+                    votes[name] += 1
+                    first_seen.setdefault(name, m.start())
+    if not votes:
+        return None
+    best = max(votes, key=lambda name: (votes[name], -first_seen[name]))
+    return idx.provinces.get(best)
