@@ -395,12 +395,12 @@ def _gazetteer():
     return gazetteer
 
 
-def _resolve(name: str | None, kind: str | None):
+def _resolve(name: str | None, kind: str | None, province_hint: str | None = None):
     gz = _gazetteer()
     if gz is None or not name:
         return None
     try:
-        return gz.resolve_place(name, kind)
+        return gz.resolve_place(name, kind, province_hint)
     except Exception:  # noqa: BLE001 - a gazetteer failure must not lose the record
         return None
 
@@ -431,44 +431,64 @@ def _level(unit: str | None, name: str | None) -> str | None:
     return cfg["units"].get(unit)
 
 
-def _unit_display(unit: str) -> str:
-    return unit  # folded unit words are already the lower-case spelling
+def _canonical_province(name: str | None) -> str | None:
+    """The gazetteer's pre-2025 spelling of a province name; the name itself without a gazetteer."""
+    gz = _gazetteer()
+    if gz is None or not name:
+        return name
+    try:
+        return gz.normalize_province(name)
+    except Exception:  # noqa: BLE001
+        return name
 
 
-def _province_of(text: str, level: str | None, unit: str | None, locality: str | None, place=None) -> tuple[str | None, str | None]:
-    """(province before 2025, province after the 2025 mergers): text evidence first, gazetteer second."""
+def _province_mentions(text: str) -> Counter:
+    """Provinces the text names: "tỉnh Kiên Giang", and "thành phố X" when X is a province name."""
     cfg = _cfg()
+    mentioned: Counter = Counter()
+    for unit in ("tỉnh", "thành phố"):
+        for name, n in unit_mentions(text, fold(unit)).items():
+            canonical = _canonical_province(name)
+            if canonical is None and unit == "thành phố" and fold(name) in cfg["central_cities"]:
+                canonical = name
+            if canonical:
+                mentioned[canonical] += n
+    return mentioned
+
+
+def _province_of(text: str, level: str | None, unit: str | None, locality: str | None) -> tuple[str | None, str | None]:
+    """(province before 2025, province after the 2025 mergers): text evidence first, gazetteer second.
+
+    A district or commune plan names its province ("Ủy ban nhân dân tỉnh Kiên
+    Giang", "thành phố Quảng Ngãi"); the gazetteer breaks ties and fills in
+    when the text never says.
+    """
     province = None
     if level == "province":
-        province = locality
+        province = _canonical_province(locality) or locality
     elif level in ("district", "commune"):
-        mentioned = unit_mentions(text, fold("tỉnh"))
-        for name, _ in unit_mentions(text, fold("thành phố")).most_common():
-            if fold(name) in cfg["central_cities"] or _resolve(name, "tỉnh") is not None:
-                mentioned[name] += 1
-        gz_prov = getattr(place, "province", None) if place is not None else None
-        if gz_prov and any(fold(n) == fold(gz_prov) for n in mentioned):
+        mentioned = _province_mentions(text)
+        hint = mentioned.most_common(1)[0][0] if mentioned else None
+        place = _resolve(locality, unit, hint)
+        gz_prov = getattr(place, "province", None)
+        if gz_prov and (not mentioned or gz_prov in mentioned):
             province = gz_prov
-        elif mentioned:
-            province = mentioned.most_common(1)[0][0]
+        elif hint:
+            province = hint
         else:
-            province = gz_prov
-        if province is None:
             gz = _gazetteer()
-            if gz is not None:
-                try:
-                    found = gz.find_province(text)
-                except Exception:  # noqa: BLE001
-                    found = None
-                province = getattr(found, "province", None)
+            try:
+                found = gz.find_province(text) if gz is not None else None
+            except Exception:  # noqa: BLE001
+                found = None
+            province = getattr(found, "province", None)
     province_2025 = None
-    if place is not None and getattr(place, "province", None) == province:
-        province_2025 = getattr(place, "province_2025", None)
-    if province and province_2025 is None:
-        prov_place = _resolve(province, "tỉnh") or _resolve(province, "thành phố")
-        if prov_place is not None:
-            province = getattr(prov_place, "province", None) or province
-            province_2025 = getattr(prov_place, "province_2025", None)
+    gz = _gazetteer()
+    if province and gz is not None:
+        try:
+            province_2025 = gz.province_2025(province)
+        except Exception:  # noqa: BLE001
+            province_2025 = None
     return province, province_2025
 
 
@@ -493,7 +513,6 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
     unit, name, central, _ = find_issuer(text, head_end, type_start)
 
     issuer = level = locality = None
-    place = None
     if central:
         issuer, level = central, "central"
     elif unit:
@@ -502,13 +521,10 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
             name = _fit_name(_locality_from_text(text, title, unit, place_line), unit)
         locality = name
         level = _level(unit, name)
-        place = _resolve(name, unit)
-        if place is not None and level is None:
-            level = getattr(place, "level", None)
-        issuer = f"UBND {_unit_display(unit)} {name}" if name else f"UBND {_unit_display(unit)}"
+        issuer = f"UBND {unit} {name}" if name else f"UBND {unit}"
     province, province_2025 = (None, None)
     if level != "central":
-        province, province_2025 = _province_of(text, level, unit, locality, place)
+        province, province_2025 = _province_of(text, level, unit, locality)
     return Metadata(
         doc_type=doc_type, number=number, issue_date=issue_date, issuer=issuer,
         admin_level=level, province=province, province_2025=province_2025,

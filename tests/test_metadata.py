@@ -234,3 +234,10 @@ def test_never_raises_on_arbitrary_text(text):
     m = extract_metadata(text, parse_structure(text))
     assert m.admin_level in (None, "central", "province", "district", "commune")
     assert m.issue_date is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", m.issue_date)
+
+
+def test_province_from_the_gazetteer_when_the_text_never_names_it():
+    pytest.importorskip("pipeline.gazetteer")
+    text = "KẾ HOẠCH\nTriển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024\nUBND huyện Sơn Hà ban hành Kế hoạch triển khai thực hiện công tác trẻ em, như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n"
+    m = meta(text)
+    assert (m.issuer, m.province, m.province_2025) == ("UBND huyện Sơn Hà", "Quảng Ngãi", "Quảng Ngãi")
