@@ -57,8 +57,8 @@ def _clause_bounds(folded: str, pos: int, end: int) -> tuple[int, int]:
     """Start and end of the clause around [pos, end) (list items, ';', full stops), capped at 250 chars."""
     lo = max(0, pos - 250)
     start = lo
-    for m in _CLAUSE_END.finditer(folded, lo, pos):
-        start = m.end()
+    for m in _CLAUSE_END.finditer(_mask_parens(folded, lo, pos)):
+        start = lo + m.end()
     m = _CLAUSE_END.search(folded, end, min(len(folded), end + 250))
     return start, (m.start() if m else min(len(folded), end + 250))
 
@@ -71,18 +71,34 @@ def _tidy(phrase: str) -> str:
     return phrase[m.end():].strip() if m else phrase
 
 
+def _mask_parens(folded: str, lo: int, hi: int) -> str:
+    """The folded slice with (…) groups blanked (same length): their commas and words don't cut the phrase."""
+    chars = list(folded[lo:hi])
+    depth = 0
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            depth += 1
+        if depth:
+            chars[i] = " "
+        if ch == ")" and depth:
+            depth -= 1
+    return "".join(chars)
+
+
 def _last_action_phrase(text: str, folded: str, lo: int, hi: int) -> str | None:
     """From the start of the last comma-separated part holding an action word (or its "và <action>") to `hi`."""
     cfg = _config()
-    cuts = [lo] + [lo + m.end() for m in re.finditer(r"[,;:(]", folded[lo:hi])]
+    masked = _mask_parens(folded, lo, hi)
+    cuts = [0] + [m.end() for m in re.finditer(r"[,;:]", masked)]
     for cut in reversed(cuts):
-        if cfg["actions"].search(folded, cut, hi):
+        if cfg["actions"].search(masked, cut):
             conj = None
-            for m in re.finditer(rf"(?<![\w]){fold('và')}\s+(?=(?:{cfg['actions'].pattern}))", folded[cut:hi]):
+            for m in re.finditer(rf"(?<![\w]){fold('và')}\s+(?=(?:{cfg['actions'].pattern}))", masked[cut:]):
                 conj = m
             begin = cut + conj.end() if conj else cut
-            words = _tidy(text[begin:hi]).split()
-            return " ".join(words[-20:]) if words else None
+            kept = re.sub(r"\([^()]*\)", " ", text[lo + begin:hi])
+            words = _tidy(kept).split()
+            return " ".join(words[-24:]) if words else None
     return None
 
 
@@ -102,8 +118,9 @@ def _what(text: str, folded: str, cue_start: int, date_end: int, floor: int) -> 
     kept = "".join(ch for i, ch in enumerate(after_text) if not any(a <= i < b for a, b in spans))
     kept = re.split(r"[(,;]|\s(?:để|nhằm)\s", kept.lstrip(" \t\n),"), maxsplit=1)[0]
     after = _tidy(kept)
-    if _config()["actions"].search(fold(after)):
-        words = after.split()[:14]
+    first_action = _config()["actions"].search(fold(after))
+    if first_action:
+        words = after[first_action.start():].split()[:14]
         if period and len(period.split()) <= 4:
             words.append(period)
         return " ".join(words)
@@ -125,6 +142,12 @@ def _excluded(folded: str, d: DateMatch, cited: list[tuple[int, int]], issue_dat
     if d.start < front_end and _PLACE_DATE.search(line_left):
         return True
     return False
+
+
+def _place_date(text: str, pos: int) -> bool:
+    """ "Phước Thạnh, ngày 20 tháng 12 năm 2021": a capitalised place, a comma, then the date."""
+    m = re.search(r"([^\W\d_]+)[ \t]*,\s*[Nn]gày\s*$", text[max(0, pos - 60):pos])
+    return bool(m) and m.group(1)[0].isupper()
 
 
 def _holiday(folded: str, d: DateMatch) -> bool:
@@ -186,8 +209,8 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata) -> list[Dead
             # a full date with "ngày" and a year, not a holiday: an event or due date
             if d.year is None or not cfg["plain_day"].search(folded, max(0, d.start - 10), d.start):
                 continue
-            if _holiday(folded, d):
-                continue
+            if d.start < front_end or _holiday(folded, d) or _place_date(text, d.start):
+                continue  # the front matter's bare dates are the issue date and instruments' dates
             kind, ev_start = "due", cfg["plain_day"].search(folded, max(0, d.start - 10), d.start).start()
         else:
             kind, ev_start = cue
