@@ -15,6 +15,7 @@ heading that starts with bodies makes them `lead`. Mentions without a role
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 
@@ -170,6 +171,12 @@ def _city_level(place: str, organ_level: str | None, siblings: list[str], plan_l
     return "district"
 
 
+def _below(plan_level: str | None) -> str:
+    """The level under the plan's own ("UBND các địa phương" in a province plan = districts)."""
+    i = LEVELS.index(plan_level) if plan_level in LEVELS else 1
+    return LEVELS[min(i + 1, len(LEVELS) - 1)]
+
+
 def infer_plan_level(text: str, meta: Metadata | None = None) -> str | None:
     """The plan's level: metadata first, else the issuing body named in the header or preamble."""
     if meta is not None and meta.admin_level:
@@ -227,7 +234,12 @@ def find_mentions(text: str, plan_level: str | None, year: int | None = None) ->
         siblings = [k for k, _ in suffix]
         levels: list[str] = []
         for kind, place in suffix:
-            lvl = _city_level(place, organ_level, siblings, plan_level, year) if kind == "city" else kind
+            if kind == "city":
+                lvl = _city_level(place, organ_level, siblings, plan_level, year)
+            elif kind == "below":
+                lvl = _below(plan_level)
+            else:
+                lvl = kind
             if lvl not in levels:
                 levels.append(lvl)
         if not levels:
@@ -264,7 +276,8 @@ def _role_regexes() -> dict[str, re.Pattern]:
         "report_verb": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_verbs'])})(?!\w)"),
         "lead_after": re.compile(rf"[\s,]*(?:\([^()\n]{{0,120}}\)[\s,]*)?(?:{alt(roles['lead_after_agency'])})(?!\w)"),
         "label": re.compile(r"^[ \t]*(?:" + _resources()["item_label"] + r")", flags=re.M),
-        "no_assign": re.compile(r"^[\W_]*(?:" + alt(_resources()["no_assignment_from"]) + r")(?!\w)", flags=re.M),
+        "no_assign": re.compile(r"^[\W_]*(?:" + alt(_resources()["no_assignment_from"]) + r")(?!\w)|(?<!\w)(?:"
+                                + alt(_resources()["no_assignment_from"]) + r")\s*:", flags=re.M),
         "addressees": re.compile(r"^[\W_]*(?:" + alt(_resources()["addressee_block"]) + r")(?!\w)", flags=re.M),
     }
 
@@ -337,7 +350,7 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
     roles: list[str | None] = [None] * len(found)
     best_cue: list[int] = [-1] * len(found)
     starts = [f.start for f in found]
-    import bisect
+
 
     for cue_end, role in _cues(text, folded, tree):
         i = bisect.bisect_left(starts, cue_end)
@@ -369,7 +382,7 @@ def extract_agencies(text: str, tree: SectionTree, meta: Metadata) -> list[Agenc
     roles = _roles(text, folded, found, tree)
     excluded = _excluded_spans(folded)
     out: list[AgencyMention] = []
-    for f, role in zip(found, roles):
+    for f, role in zip(found, roles, strict=True):
         if role is None or any(a <= f.start < b for a, b in excluded):
             continue
         for level in f.levels:
