@@ -77,7 +77,9 @@ _KIND_RE_ASCII = re.compile(r"(?<!\w)(thanh pho|thi xa|thi tran|huyen|quan|phuon
 _ASCII_KINDS = {strip_accents(k): k for k in ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "phường", "xã", "tỉnh", "đặc khu")}
 # Name tokens after the kind word: "Sơn Hà", "Cư M'gar", "1", "Bà Rịa - Vũng Tàu".
 _TOKEN_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’]*")
-_TOKEN_GAP_RE = regex.compile(r"[ \t]?-[ \t]?|[ \t]")
+# Between name tokens: a space, a hyphen, or one line break (names wrapped by PDF
+# extraction: "tỉnh Cao\nBằng"); a blank line ends the name.
+_TOKEN_GAP_RE = regex.compile(r"[ \t]?-[ \t]?|[ \t]*\n[ \t]*(?!\n)|[ \t]")
 _MAX_NAME_TOKENS = 6
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _NON_KEY = re.compile(r"[^a-z0-9]+")
@@ -356,7 +358,6 @@ def _mentions(text: str) -> list[_Mention]:
         if abbreviated and "." not in written and not written.isupper():  # "TP Huế" yes, "tp" no
             continue
         levels = _levels_of(kind)
-        all_caps = not abbreviated and len(written) > 2 and written.isupper()  # "UBND HUYỆN SƠN HÀ"
         best_end = None
         capital_seen = False
         cursor = kind_end
@@ -365,8 +366,6 @@ def _mentions(text: str) -> list[_Mention]:
             if not tok:
                 break
             word = tok.group(0)
-            if all_caps and not (word.isupper() or word.isdigit()):
-                break
             capital_seen = capital_seen or word[0].isupper() or word[0].isdigit()
             key = name_key(text[kind_end:tok.end()])
             if capital_seen and any(e.place.level in levels for e in by_key.get(key, ())):

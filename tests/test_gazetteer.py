@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 from pipeline import gazetteer as g
 from pipeline.gazetteer import Place, find_places, normalize_province, province_2025, resolve_place
 
-RAW_DIR = Path(__file__).resolve().parents[1] / "data" / "raw"
+ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = ROOT / "data" / "raw"
 
 RESOURCES = Path(g.__file__).parent / "resources"
 
@@ -89,6 +91,18 @@ def test_every_unit_names_a_known_province_and_kind():
         assert place.kind in g.KINDS_BY_LEVEL[place.level], place
         assert place.province_2025 == province_2025(place.province), place
         assert (place.district is not None) == (place.level == "commune"), place
+
+
+def test_resource_files_are_what_the_build_script_makes():
+    """The CSVs are generated: a hand edit would be lost at the next rebuild (add an override instead)."""
+    pytest.importorskip("vietnamadminunits")
+    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    units, mergers = build.build()
+    for name, rows in (("admin_units.csv", units), ("province_mergers_2025.csv", mergers)):
+        with open(RESOURCES / name, encoding="utf-8", newline="") as f:
+            assert list(csv.DictReader(f)) == rows, name
 
 
 def test_overrides_are_documented():
@@ -207,8 +221,16 @@ def test_find_places_uses_the_documents_province_for_ambiguous_communes():
 
 
 def test_find_places_skips_common_words():
-    text = "Chủ tịch UBND các huyện, thành phố; xã hội hóa; Xã hội; cơ quan Công an tỉnh; ngày 28 tháng 02"
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nChủ tịch UBND các huyện, thành phố; xã hội hóa; Xã hội; "
+            "cơ quan Công an tỉnh; Tỉnh Đoàn; Tỉnh ủy; Đội TNTP Hồ Chí Minh; Thành phố 4; ngày 28 tháng 02")
     assert find_places(text) == []
+
+
+def test_find_places_joins_a_name_wrapped_at_a_line_break():
+    text = "UBND tỉnh Kiên\nGiang ban hành; UBND huyện Vĩnh Thuận\n\nGiang"
+    assert [(text[s:e], p.name) for s, e, p in find_places(text)] == [
+        ("tỉnh Kiên\nGiang", "Kiên Giang"), ("huyện Vĩnh Thuận", "Vĩnh Thuận"),
+    ]
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
