@@ -55,7 +55,7 @@ def test_metadata_and_sections_are_the_same(renditions, fmt):
 
 @pytest.mark.parametrize("layout", [
     {"font_size": 10, "margin_mm": (12, 12, 15, 10), "page_number": "- {n} -", "justify": False},
-    {"font_size": 14, "margin_mm": (25, 25, 35, 20), "header": None, "page_number": "{n}", "first_line_indent_mm": 0},
+    {"font_size": 14, "margin_mm": (25, 25, 35, 20), "header": None, "page_number": "{n}", "first_line_indent_mm": 12.7},
 ])
 def test_pdf_layouts_do_not_change_the_text(tmp_path, layout):
     src = RAW_DIR / "003_289ed289cededb05.txt"
