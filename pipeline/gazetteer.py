@@ -72,7 +72,8 @@ _KIND_RE = re.compile(
     r"|(?<!\w)(tp|tx)\s+"
 )
 # The same words typed without diacritics ("tinh kien giang"): for looking up a
-# given name only, never for scanning running text (cơ quan, xa, tính ...).
+# given name, and for scanning only texts that have (almost) no diacritics at
+# all (OCR), since in normal text they are other words (cơ quan, xa ...).
 _KIND_RE_ASCII = re.compile(r"(?<!\w)(thanh pho|thi xa|thi tran|huyen|quan|phuong|xa|tinh|dac khu)\s+")
 _ASCII_KINDS = {strip_accents(k): k for k in ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "phường", "xã", "tỉnh", "đặc khu")}
 # Name tokens after the kind word: "Sơn Hà", "Cư M'gar", "1", "Bà Rịa - Vũng Tàu".
