@@ -375,8 +375,10 @@ def _collect(text: str, roots: list[_Node]) -> SectionTree:
                 id=node.id, level=level, label=node.label, parent=parent.id if parent else None,
                 heading=heading, start=node.start, end=node.end, heading_end=heading_end,
             ))
+        # an item with items under it is a task only when it is itself a
+        # sentence of work; a short "2. Yêu cầu." is a heading, full stop or not
         is_task = node.cend > node.cstart and (
-            node.kind == "para" or not node.children or _content_like(own))
+            node.kind == "para" or not node.children or (_content_like(own) and len(own.split()) > 8))
         if is_task:
             sec = _section_of(node)
             label = None if node.kind == "para" else node.label

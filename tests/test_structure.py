@@ -273,3 +273,8 @@ def test_never_raises_and_offsets_stay_exact(text):
 @pytest.mark.parametrize("line", ["V/v triển khai thực hiện công tác trẻ em", "2030 tầm nhìn", "5 tuổi được tiêm chủng", "-------"])
 def test_lines_that_only_look_like_labels_start_no_section(line):
     assert parse_structure(f"I. MỤC TIÊU\n{line}\n").sections[-1].id == "I"
+
+
+def test_short_heading_with_a_full_stop_and_items_under_it_is_not_a_task():
+    text = "I. MỤC ĐÍCH, YÊU CẦU\n2. Yêu cầu.\na) Cụ thể hóa các nội dung, đề ra các giải pháp thực hiện về công tác trẻ em.\n"
+    assert [t.id for t in parse_structure(text).tasks] == ["I.2.a"]
