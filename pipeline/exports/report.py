@@ -42,6 +42,8 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#ddebf7;position:sticky;top:0}
 table.heatmap td.n{text-align:center;min-width:2.5em}
+table.heatmap tbody th{min-width:18em}
+.plantext .hl span{white-space:nowrap}
 .scroll{overflow:auto;max-height:70vh}
 .plan-page{display:none}
 .plan-page:target{display:block}
@@ -154,9 +156,13 @@ def highlight_spans(record: dict) -> list[tuple[int, int, str]]:
 def render_text(text: str, spans: list[tuple[int, int, str]]) -> str:
     """The plan's text line by line; lines holding a value go through displaCy's span renderer."""
     from spacy import displacy
+    from spacy.displacy.templates import TPL_SPAN, TPL_SPAN_SLICE, TPL_SPAN_START
     from spacy.tokens import Doc, Span
 
-    options = {"colors": {label: colour for label, colour in KIND_COLOURS.values()}, "spans_key": "sc"}
+    options = {"colors": {label: colour for label, colour in KIND_COLOURS.values()}, "spans_key": "sc",
+               # displaCy's own templates, with a class on highlighted tokens so they can be found and styled
+               "template": {"span": TPL_SPAN.replace("<span ", '<span class="hl" ', 1),
+                            "slice": TPL_SPAN_SLICE, "start": TPL_SPAN_START}}
     parts = []
     pos = 0
     for line in text.split("\n"):

@@ -23,12 +23,12 @@ from pipeline.exports.files import atomic_path
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CELL = 32_767
 PIVOT_SHEETS = {
-    "plan_x_theme": ("Số nhiệm vụ theo chủ đề của mỗi kế hoạch (tasks per theme, per plan)", pivots.plan_theme),
+    "plan_x_theme": ("Số nhiệm vụ theo chủ đề của mỗi kế hoạch (tasks per theme, per plan)", "plan_theme"),
     "plan_x_instrument": ("Văn bản được trích dẫn trong mỗi kế hoạch: số lần (who cites what)",
-                          pivots.instrument_plan),
+                          "instrument_plan"),
     "indicator_x_plan": ("Chỉ tiêu theo kế hoạch: giá trị, đơn vị, năm (targets side by side)",
-                         pivots.indicator_plan),
-    "sector_x_theme": ("Số nhiệm vụ theo ngành và chủ đề (who is responsible for what)", pivots.sector_theme),
+                         "indicator_plan"),
+    "sector_x_theme": ("Số nhiệm vụ theo ngành và chủ đề (who is responsible for what)", "sector_theme"),
 }
 
 
@@ -99,8 +99,8 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                               "strings_to_numbers": False, "constant_memory": False})
         sheets = _Sheets(book)
-        for name, (note, build) in PIVOT_SHEETS.items():
-            table = build(frames)
+        for name, (note, builder) in PIVOT_SHEETS.items():
+            table = getattr(pivots, builder)(frames)
             index_label = None if name in ("plan_x_instrument", "indicator_x_plan") else table.index.name
             sheets.write(name, table, index_label=index_label, note=note)
         for name, df in frames.items():
