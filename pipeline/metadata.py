@@ -35,8 +35,7 @@ _NUMBER_RES = [
 ]
 _DATE_RE = re.compile(
     r",\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
-    r"|[/.-]?\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4})"
-    r"|/\s*(?P<m3>\d{1,2})\s*/\s*(?P<y3>\d{4}))"
+    r"|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
 )
 _YEAR_IN_TITLE = re.compile(r"(?<!tháng )(?<!đến )(?<!tầm nhìn )năm\s+(?P<y>(?:19|20)\d{2})(?!\s*[-–]\s*\d)")
 
@@ -133,8 +132,8 @@ def find_issue_date(head: str) -> tuple[str | None, int | None, str | None]:
         if not place:
             continue
         day = m.group("d")
-        month = m.group("m") or m.group("m2") or m.group("m3")
-        year = m.group("y") or m.group("y2") or m.group("y3")
+        month = m.group("m") or m.group("m2")
+        year = m.group("y") or m.group("y2")
         y = int(year)
         if not day or not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             return None, y, place

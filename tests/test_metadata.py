@@ -111,6 +111,7 @@ def test_a_cited_number_in_the_preamble_is_not_the_documents_number():
 def test_issue_date_from_the_place_and_date_line():
     assert find_issue_date("Vĩnh Thuận, ngày 28 tháng 02 năm 2025\n") == ("2025-02-28", 2025, "Vĩnh Thuận")
     assert find_issue_date("Kiên Giang, ngày 06/4/2021\n")[0] == "2021-04-06"
+    assert find_issue_date("TP. Hồ Chí Minh, ngày 06-4-2021\n") == ("2021-04-06", 2021, "Hồ Chí Minh")
 
 
 def test_blank_day_gives_no_date_but_keeps_the_year():
