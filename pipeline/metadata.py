@@ -20,7 +20,7 @@ from functools import cache
 
 from pipeline.document import Metadata, SectionTree
 from pipeline.resources import load_yaml
-from pipeline.textutils import fold
+from pipeline.textutils import fold, strip_accents
 
 _HEAD_LIMIT = 6000  # the header never runs longer than this
 _HEAD_MIN = 1500
@@ -61,6 +61,7 @@ def _cfg() -> dict:
         "boiler_signer": re.compile(fold(meta["boilerplate_signer"])),
         "boiler_issuer": re.compile(fold(meta["boilerplate_issuer"])),
         "types": [(t["name"], fold(t["name"]), [c.upper() for c in t.get("codes") or []]) for t in types["types"]],
+        "agencies": {fold(k): v for k, v in (meta.get("agency_issuers") or {}).items()},
         "letter_type": types["letter_type"],
         "letter_cue": fold(types["letter_subject_cue"]),
     }
@@ -313,6 +314,67 @@ def find_issuer(text: str, head_end: int, type_start: int) -> tuple[str | None, 
     return None, None, None, None
 
 
+def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | None, str | None]:
+    """(issuer, level, place) of a header block naming a department, school or party
+    committee ("SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐẮK LẮK / TRƯỜNG THPT PHÚ XUÂN": the
+    last upper-case line that starts with an agency word is the issuer)."""
+    cfg = _cfg()
+    found = None
+    lines = _lines(text, 0, block_end)
+    unit_start = re.compile(r"(?:" + cfg["unit_re"] + r")\s")
+    for k, (_, _, clean) in enumerate(lines):
+        fclean = fold(clean)
+        if fclean.startswith(("cộng hòa", "cộng hoà", "độc lập", "số")):
+            break
+        if not _is_upper(clean) or len(clean.split()) > 14:
+            continue
+        for word in sorted(cfg["agencies"], key=len, reverse=True):
+            if fclean.startswith(word + " ") or fclean == word:
+                nxt = lines[k + 1][2] if k + 1 < len(lines) else ""
+                if _is_upper(nxt) and unit_start.match(fold(nxt)):
+                    clean = f"{clean} {nxt}"  # "HỘI ĐỒNG NHÂN DÂN / TỈNH KIÊN GIANG"
+                found = (clean, word)
+                break
+    if found is None:
+        return None, None, None
+    clean, word = found
+    level = cfg["agencies"][word]
+    issuer = _agency_case(clean)
+    units_in_name = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")\s+(?!hội\b)", fold(issuer)))
+    um = units_in_name[-1] if units_in_name else None
+    place = issuer[um.end():].strip() or None if um else None
+    if level is None and um:
+        level = _level(um.group(1), place)
+    return issuer, level, place
+
+
+def _agency_case(upper: str) -> str:
+    """'SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH ĐẮK LẮK' -> 'Sở lao động - thương binh và xã hội tỉnh Đắk Lắk':
+    acronyms (no vowel: THPT, GDĐT) stay, the place name after the last unit word is title-cased."""
+    units = _cfg()["units"]
+    words = upper.split()
+    lows = [fold(w) for w in words]
+    name_from = len(words)
+    for i in range(len(words) - 1):
+        two = f"{lows[i]} {lows[i + 1]}"
+        if two in units and i + 2 < len(words):
+            name_from = i + 2
+        elif lows[i] in units and not (lows[i] == "xã" and lows[i + 1] == "hội"):
+            name_from = i + 1
+    acronym = [not re.search(r"[aeiouy]", strip_accents(w)) for w in words]
+    if name_from == len(words) and any(acronym):
+        name_from = max(i for i, a in enumerate(acronym) if a) + 1  # "TRƯỜNG THPT PHÚ XUÂN"
+    out = []
+    for i, w in enumerate(words):
+        if acronym[i]:
+            out.append(w)
+        elif i == 0 or i >= name_from:
+            out.append(_title_word(w))
+        else:
+            out.append(w.lower())
+    return " ".join(out)
+
+
 def _inside_sentence(folded: str, pos: int) -> bool:
     """A committee named mid-sentence ("... của Ủy ban nhân dân tỉnh ...") is not the issuer."""
     before = folded[max(0, pos - 6):pos].rstrip()
@@ -463,9 +525,9 @@ def _province_of(text: str, level: str | None, unit: str | None, locality: str |
     when the text never says.
     """
     province = None
-    if level == "province":
+    if level == "province" and locality:
         province = _canonical_province(locality) or locality
-    elif level in ("district", "commune"):
+    else:
         mentioned = _province_mentions(text)
         hint = mentioned.most_common(1)[0][0] if mentioned else None
         place = _resolve(locality, unit, hint)
@@ -514,6 +576,8 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
     issuer = level = locality = None
     if central:
         issuer, level = central, "central"
+    elif not unit:
+        issuer, level, locality = find_agency_issuer(text, type_start if type_start > 0 else head_end)
     elif unit:
         name = _fit_name(name, unit)
         if not name:

@@ -242,3 +242,12 @@ def test_province_from_the_gazetteer_when_the_text_never_names_it():
     text = "KẾ HOẠCH\nTriển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024\nUBND huyện Sơn Hà ban hành Kế hoạch triển khai thực hiện công tác trẻ em, như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n"
     m = meta(text)
     assert (m.issuer, m.province, m.province_2025) == ("UBND huyện Sơn Hà", "Quảng Ngãi", "Quảng Ngãi")
+
+
+@pytest.mark.parametrize(("header", "issuer", "level"), [
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH KIÊN GIANG\n", "Sở lao động - thương binh và xã hội tỉnh Kiên Giang", "province"),
+    ("HỘI ĐỒNG NHÂN DÂN\nTỈNH KIÊN GIANG\n", "Hội đồng nhân dân tỉnh Kiên Giang", "province"),
+])
+def test_other_issuers_of_the_header_block(header, issuer, level):
+    m = meta(header + "Số: 12/KH-SLĐTBXH\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2024\n")
+    assert (m.issuer, m.admin_level, m.province) == (issuer, level, "Kiên Giang")
