@@ -415,3 +415,17 @@ def test_report_is_self_contained_with_heatmap_registry_targets_and_plan_pages(d
     assert "Kế hoạch số 208/KH-UBND ngày 09/06/2021" in page or "208/KH-UBND" in page
     assert "CHỈ TIÊU" in page and "VĂN BẢN" in page  # legend and span labels
     assert 'href="#plan-004_65f01fc30d0adf68"' in page  # the link to the cited plan of the corpus
+
+
+def test_empty_corpus_and_bare_record_still_give_every_output(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    written = write_dataset(empty, tmp_path / "out_empty", ERRORS)
+    assert len(written) == 2 * len(TABLES) + 3
+    assert read_csv(tmp_path / "out_empty" / "csv" / "errors.csv")[0]["doc_id"] == "broken"
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "a.json").write_text(json.dumps({"doc_id": "a", "text": "Kế hoạch", "metadata": None}), encoding="utf-8")
+    write_dataset(bare, tmp_path / "out_bare", [])
+    docs = read_csv(tmp_path / "out_bare" / "csv" / "documents.csv")
+    assert [(d["doc_id"], d["plan"], d["n_chars"]) for d in docs] == [("a", "? · ?", "8")]
