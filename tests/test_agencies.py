@@ -169,6 +169,20 @@ def test_issuers_of_cited_instruments_are_kept_apart() -> None:
     assert {r for _, _, r in found(sent, "district")} == {"issuer"}
 
 
+def test_one_organ_shared_by_a_list_of_functions() -> None:
+    # a common way of naming several departments (names as in 001)
+    got = found("3. Các Sở: Tư pháp, Y tế, Văn hóa và Thể thao", "province")
+    assert got == {("justice", "province", "lead"), ("health", "province", "lead"),
+                   ("culture_sports", "province", "lead")}
+
+
+def test_a_line_of_bodies_heads_a_block_even_without_a_label() -> None:
+    assert found("Sở Kế hoạch và Đầu tư\nChủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội", "province") == {
+        ("planning_investment", "province", "lead"), ("labour_social", "province", "support")}  # 001
+    # but not the letterhead: the body there issues the document
+    assert found("ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\nSố: 403/UBND-KGVX\nThực hiện Công văn", "province") == set()
+
+
 def test_vague_groups_are_not_agencies() -> None:
     sent = "a) Chủ trì, phối hợp với các cơ quan, đơn vị, địa phương tổ chức triển khai thực hiện Kế hoạch"  # 003
     assert found(sent, "district") == set()

@@ -216,6 +216,43 @@ def infer_plan_year(text: str, meta: Metadata | None = None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@cache
+def _shared_organ_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """"Các Sở: Y tế, Tư pháp" -- an organ word, a colon, then bare function names."""
+    res = _resources()
+    organ_level: dict[str, str] = {}
+    for level, words in res["shared_organs"].items():
+        for w in words:
+            organ_level[fold(w)] = level
+    organs = "|".join(sorted((_name_regex(w) for w in organ_level), key=len, reverse=True))
+    head = re.compile(rf"(?<!\w)(?P<o>{organs})(?:\s*,\s*(?:ban|ngành)(?!\w))*\s*:\s*")
+    groups = []
+    for sector, spec in res["sectors"].items():
+        funcs = [_name_regex(f) for f in spec.get("functions", [])]
+        if funcs:
+            groups.append(f"(?P<{sector}>" + "|".join(sorted(funcs, key=len, reverse=True)) + ")")
+    func = re.compile("(?:" + "|".join(groups) + r")(?![\w/])")
+    return head, func, organ_level
+
+
+def _shared_organ_lists(folded: str) -> list[tuple[int, int, _Entry]]:
+    head, func, organ_level = _shared_organ_regexes()
+    out: list[tuple[int, int, _Entry]] = []
+    for h in head.finditer(folded):
+        level = organ_level[re.sub(r"\s+", " ", h.group("o"))]
+        pos, start = h.end(), h.start()
+        while True:
+            m = func.match(folded, pos)
+            if not m:
+                break
+            out.append((start, m.end(), _Entry(func, m.lastgroup, level, True)))
+            sep = re.match(r"\s*(?:,|;|và)\s*", folded[m.end():])
+            if not sep:
+                break
+            pos = start = m.end() + sep.end()
+    return out
+
+
 def find_mentions(text: str, plan_level: str | None, year: int | None = None) -> list[_Found]:
     """Every agency name in `text`, longest first, with its level(s) resolved."""
     folded = fold(text)
@@ -223,6 +260,7 @@ def find_mentions(text: str, plan_level: str | None, year: int | None = None) ->
     for entry in _gazetteer():
         for m in entry.pattern.finditer(folded):
             raw.append((m.start(), m.end(), entry))
+    raw += _shared_organ_lists(folded)
     raw.sort(key=lambda r: (r[0], -(r[1] - r[0]), not r[2].from_organ))
     out: list[_Found] = []
     taken_until = -1
@@ -274,7 +312,7 @@ def _role_regexes() -> dict[str, re.Pattern]:
         "issuer": re.compile(rf"(?<!\w)(?:{alt(roles['issuer_before_list'])})(?!\w)"),
         "link": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_links'])})(?!\w)"),
         "report_verb": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_verbs'])})(?!\w)"),
-        "lead_after": re.compile(rf"[\s,]*(?:\([^()\n]{{0,120}}\)[\s,]*)?(?:{alt(roles['lead_after_agency'])})(?!\w)"),
+        "lead_after": re.compile(rf"[\s,:]*(?:\([^()\n]{{0,120}}\)[\s,:]*)?(?:{alt(roles['lead_after_agency'])})(?!\w)"),
         "label": re.compile(r"^[ \t]*(?:" + _resources()["item_label"] + r")", flags=re.M),
         "no_assign": re.compile(r"^[\W_]*(?:" + alt(_resources()["no_assignment_from"]) + r")(?!\w)|(?<!\w)(?:"
                                 + alt(_resources()["no_assignment_from"]) + r")\s*:", flags=re.M),
@@ -367,7 +405,40 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
     for i, f in enumerate(found):
         if roles[i] in (None, "lead") and rx["lead_after"].match(folded, f.end):
             roles[i] = "lead"
+    _heading_lines(folded, found, roles)
     return roles
+
+
+def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) -> None:
+    """A line holding nothing but bodies ("Sở Y tế:", "Đề nghị Huyện đoàn") heads a block: lead/requested."""
+    starts = [f.start for f in found]
+    letterhead = None
+    for words in _resources()["letterhead_end"]:
+        alt = "|".join(_name_regex(w) for w in words)
+        letterhead = re.search(rf"^[\W_]*(?:{alt})(?!\w)", folded[:4000], flags=re.M)
+        if letterhead:
+            break
+    line_start = 0
+    for line in folded.split("\n"):
+        if letterhead and line_start < letterhead.start():
+            line_start += len(line) + 1
+            continue
+        line_end = line_start + len(line)
+        i = bisect.bisect_left(starts, line_start)
+        members: list[int] = []
+        pos = line_start
+        lead_in = re.match(r"[\W_]*(?:(?:kính\s+)?đề\s+nghị|giao)?[\W_]*", folded[line_start:line_end])
+        requested = "đề" in lead_in.group(0)
+        pos += lead_in.end()
+        while i < len(found) and found[i].end <= line_end and _is_filler(folded[pos:found[i].start]):
+            members.append(i)
+            pos = found[i].end
+            i += 1
+        if members and len(line) < 200 and re.fullmatch(r"[\s:.*_)(]*", folded[pos:line_end]):
+            for j in members:
+                if roles[j] is None:
+                    roles[j] = "requested" if requested else "lead"
+        line_start = line_end + 1
 
 
 def extract_agencies(text: str, tree: SectionTree, meta: Metadata) -> list[AgencyMention]:
