@@ -84,6 +84,7 @@ def _rules() -> dict:
         "rhymes": set(y["rhymes"]),
         "vowel_initial": set(y["vowel_initial"]),
         "continuation_words": set(y["continuation_words"]),
+        "new_paragraph": re.compile("(?:" + "|".join(y["new_paragraph_cues"]) + ")"),
     }
 
 
@@ -325,10 +326,15 @@ def _layout(lines: list[Mapped | None]) -> _Layout:
     return _Layout(ratio >= 0.2 and median <= 140, width, gaps.most_common(1)[0][0])
 
 
-def _continues(prev: str, nxt: str, gap: int, layout: _Layout) -> bool:
-    """Does line `nxt` continue the paragraph of `prev` (wrapped, or split by a page break)?"""
+def _continues(prev: str, nxt: str, gap: int, layout: _Layout, prev_line_len: int | None = None) -> bool:
+    """Does line `nxt` continue the paragraph of `prev` (wrapped, or split by a page break)?
+
+    `prev_line_len`: length of the last physical line of `prev` (the paragraph may hold several).
+    """
     r = _rules()
     body = _body(nxt)
+    if prev.endswith("|") or r["new_paragraph"].match(body):
+        return False  # a table cell ends / a document field ("Số:", "Kính gửi:") starts
     if layout.wrapped and is_range_continuation(prev, nxt):
         return True
     if not body or starts_with_label(nxt) or nxt.startswith("#") or prev.startswith("#"):
@@ -349,7 +355,9 @@ def _continues(prev: str, nxt: str, gap: int, layout: _Layout) -> bool:
     if gap > layout.gap:
         return False  # extra space (or a page break) before a capital: new paragraph
     # a full-width line goes on; a short one ended its paragraph (a heading without a dot)
-    return len(prev) >= 0.85 * layout.width
+    # a first line (maybe a heading without a dot) must be nearly full; inside a paragraph a bit less
+    first_line = prev_line_len is None or prev_line_len == len(prev)
+    return (len(prev) if prev_line_len is None else prev_line_len) >= (0.85 if first_line else 0.78) * layout.width
 
 
 def _join_lines(lines: list[Mapped | None]) -> list[Mapped]:
@@ -357,15 +365,17 @@ def _join_lines(lines: list[Mapped | None]) -> list[Mapped]:
     layout = _layout(lines)
     paras: list[Mapped] = []
     gap = 0
+    last_len = 0
     for ln in lines:
         if not ln:
             gap += 1 if ln is not None else 3
             continue
-        if paras and _continues(paras[-1].text, ln.text, gap, layout):
+        if paras and _continues(paras[-1].text, ln.text, gap, layout, last_len):
             join_off = paras[-1].offs[-1] + 1
             paras[-1] = paras[-1] + Mapped(" ", [join_off]) + ln
         else:
             paras.append(ln)
+        last_len = len(ln)
         gap = 0
     return paras
 

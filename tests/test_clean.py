@@ -156,3 +156,18 @@ def test_never_raises_and_offsets_stay_in_range(s):
     assert len(text) == len(offs)
     assert all(0 <= o <= len(s) for o in offs)
     assert "\n\n" not in text and text == text.strip()
+
+
+def test_document_fields_and_table_cells_start_new_lines():
+    # 004's header block, as a PDF-to-text tool lays it out: cells end with "|", wrapped lines
+    wrapped = ("Thực hiện Công văn số 375/LĐT BXH-TE ngày 23/02/2021 của Bộ Lao động - Thương binh và Xã hội về\n"
+               "việc hướng dẫn thực hiện công tác trẻ em năm 2021. Ủy ban nhân dân tỉnh yêu cầu Giám đốc (Thủ\n"
+               "trưởng) các sở, ban, ngành, đoàn thể cấp tỉnh và Chủ tịch UBND các huyện, thành phố thực hiện\n"
+               "những nhiệm vụ trọng tâm năm 2021, như sau: ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG | CỘNG HÒA XÃ HỘI |\n"
+               "Số: 403/UBND-KGVX ngày 06 tháng 4 năm 2021 của Ủy ban nhân dân tỉnh Kiên Giang về việc triển khai\n"
+               "Kính gửi: Giám đốc (Thủ trưởng) các sở, ban, ngành, đoàn thể cấp tỉnh và thành phố Rạch Giá và\n"
+               "Nơi nhận:")
+    lines = lines_of(cleaned(wrapped))
+    assert len(lines) == 4
+    assert lines[0].endswith("CỘNG HÒA XÃ HỘI |")
+    assert [ln[:9] for ln in lines[1:]] == ["Số: 403/U", "Kính gửi:", "Nơi nhận:"]
