@@ -31,7 +31,7 @@ for _mark in _TONES:
         _OLD_TO_NEW[_old] = _new
         _OLD_TO_NEW[_old.upper()] = _new.upper()
         _OLD_TO_NEW[_old.capitalize()] = _new.capitalize()
-_OLD_RE = re.compile("|".join(sorted(map(re.escape, _OLD_TO_NEW), key=len, reverse=True)) + r"(?!\w)")
+_OLD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _OLD_TO_NEW), key=len, reverse=True)) + r")(?!\w)")
 
 
 def nfc(s: str) -> str:
