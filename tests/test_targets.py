@@ -131,6 +131,18 @@ def test_counts_of_things() -> None:
     assert brief(ts) == [(70000.0, "count", "=", "reach")] and ts[0].target_year == 2025
 
 
+def test_tro_len_is_at_least() -> None:
+    assert brief(targets("- Tỷ lệ trẻ em được tiêm chủng đạt từ 90% trở lên.")) == [(90.0, "%", ">=", "reach")]
+    ts = targets("- 90% trở lên cán bộ làm công tác trẻ em được tập huấn.")
+    assert brief(ts) == [(90.0, "%", ">=", "reach")] and ts[0].indicator == "cán bộ làm công tác trẻ em được tập huấn"
+
+
+def test_a_reference_year_is_not_the_target_year() -> None:
+    ts = targets("- Giảm ít nhất 5% số vụ trẻ em bị xâm hại so với năm 2020.", year=2022)
+    assert [(t.value, t.comparator, t.target_year, t.indicator) for t in ts] == [
+        (5.0, ">=", None, "số vụ trẻ em bị xâm hại")]
+
+
 # ---------------------------------------------------------------- one target per value
 
 

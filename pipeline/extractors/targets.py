@@ -73,6 +73,7 @@ def _rx() -> dict[str, re.Pattern]:
         "range": re.compile(rf"[ \t]*(?:%[ \t]*)?(?:[-–—]|đến|tới)[ \t]*(?P<n>{NUMBER_PATTERN})"),
         "comparator": re.compile(rf"(?<!\w)(?P<c>{_alt([c['cue'] for c in comps])})\s*$"),
         "from_tail": re.compile(r"(?<!\w)(?:giảm|tăng)?\s*từ\s*$"),
+        "baseline_next": re.compile(r"[^;\n]{0,60}?(?<!\w)(?:xuống|lên|giảm|tăng)(?:\s+còn)?\s*\d"),
         "boundary": re.compile(r"[;!?\n]|\.(?!\d)|:(?!\d)|,(?=\s*trong\s+đó(?!\w))"),
         "sentence": re.compile(r"[!?\n]|\.(?!\d)"),
         "per_1000": re.compile(rf"(?<!\w)(?:{_alt(r['per_1000_markers'])})"),
@@ -84,7 +85,9 @@ def _rx() -> dict[str, re.Pattern]:
             rf"\s*(?:đối\s+với\s+(?P<q>[^,;.\n]{{1,50}}?)(?=\s+(?:và|vào|đến|trong|năm)\s|\s*[,;.\n(]|$)"
             rf"|(?:ở|tại)\s+(?:khu\s+vực\s+|vùng\s+)?(?P<p>{_alt(r['qualifier_places'])})(?!\w))"
         ),
-        "year_after": re.compile(r"[^;\n]{0,160}?(?<!\w)(?:(?:vào|đến|tới|trong)\s+(?:cuối\s+)?)?năm\s+(\d{4})(?!\d)"),
+        "year_after": re.compile(
+            r"[^;\n]{0,160}?(?<!\w)(?<!so\s+với\s+)(?<!so\s+với\s+cùng\s+kỳ\s+)"
+            r"(?:(?:vào|đến|tới|trong)\s+(?:cuối\s+)?)?năm\s+(\d{4})(?!\d)"),
         "year_before": re.compile(r"(?<!\w)(?:vào|đến|tới)\s+(?:cuối\s+)?năm\s+(\d{4})(?!\d)"),
         "year_heading": re.compile(rf"(?<!\w)(?:{_alt(r['year_heading_words'])})(?!\w)"),
         "outlook": re.compile(rf"(?:{_alt(r['year_outlook_words'])})\s+(?:đến\s+)?năm\s+\d{{4}}"),
@@ -125,6 +128,7 @@ class _Value:
     value: float
     unit: str | None
     bound: str | None = None  # "low" | "high" for the two ends of a range
+    open_end: str | None = None  # ">=" for "90% trở lên", "<=" for "... trở xuống"
 
 
 def _find_values(folded: str) -> list[_Value]:
@@ -152,8 +156,13 @@ def _find_values(folded: str) -> list[_Value]:
         u = rx["unit"].match(folded, m.end())
         if u:
             unit = rx["unit_names"][int(u.lastgroup[1:])]
-            out.append(_Value(m.start(), m.end(), u.end(), value, unit))
-            pos = u.end()
+            v = _Value(m.start(), m.end(), u.end(), value, unit)
+            tail = re.match(r"[ \t]*trở[ \t]+(lên|xuống)(?!\w)", folded[u.end():u.end() + 20])
+            if tail:
+                v.end += tail.end()
+                v.open_end = ">=" if tail.group(1) == "lên" else "<="
+            out.append(v)
+            pos = v.end
         else:
             out.append(_Value(m.start(), m.end(), m.end(), value, None))
     return out
@@ -304,7 +313,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target
         prev = (clause_start, v.end, None)
 
         # baselines and results already reached
-        if v.bound is None and rx["from_tail"].search(seg):
+        if v.bound is None and rx["from_tail"].search(seg) and rx["baseline_next"].match(folded, v.end, clause_end):
             continue
         nxt = next((w.start for w in values[i + 1:] if w.unit is not None), len(folded))
         window_end = min(nxt, clause_end)
@@ -329,6 +338,8 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target
             comp_start = seg_start + fm.start() if fm else v.start
         elif v.bound == "high":
             comparator, comp_start = "<=", v.start
+        if v.open_end:
+            comparator = v.open_end
 
         # indicator: before the value, else inherited ("... và dưới 10%"), else after it
         indicator = None if v.bound == "high" else _clean_indicator(text, folded, seg_start, comp_start)
