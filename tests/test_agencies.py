@@ -183,6 +183,12 @@ def test_a_line_of_bodies_heads_a_block_even_without_a_label() -> None:
     assert found("ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\nSố: 403/UBND-KGVX\nThực hiện Công văn", "province") == set()
 
 
+def test_lead_and_partner_columns_written_inline() -> None:
+    sent = "- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Giáo dục và Đào tạo, UBND các huyện."
+    assert found(sent, "province") == {("health", "province", "lead"), ("education", "province", "support"),
+                                       ("people_committee", "district", "support")}
+
+
 def test_vague_groups_are_not_agencies() -> None:
     sent = "a) Chủ trì, phối hợp với các cơ quan, đơn vị, địa phương tổ chức triển khai thực hiện Kế hoạch"  # 003
     assert found(sent, "district") == set()

@@ -209,6 +209,10 @@ def test_baselines_and_past_results_are_not_targets() -> None:
     assert targets("Năm qua, tỷ lệ trẻ em được khám sức khỏe định kỳ đã đạt 97%.") == []
 
 
+def test_a_share_is_not_a_target() -> None:
+    assert targets("Trẻ em dưới 16 tuổi chiếm 30% dân số của tỉnh.") == []  # invented wording
+
+
 def test_a_lone_number_without_indicator_is_not_a_target() -> None:
     assert targets("100%") == []
 

@@ -97,6 +97,7 @@ def _rx() -> dict[str, re.Pattern]:
         "not_before": re.compile(rf"(?<!\w)(?:{_alt(r['not_before_value'])})[\s.:]*$"),
         "denom_before": re.compile(rf"(?:(?<!\w)(?:{_alt([d for d in r['denominator_before'] if d != '/'])})|/)\s*$"),
         "denom_after": re.compile(rf"^\s*(?:{_alt(r['denominator_after'])})(?!\w)"),
+        "status": re.compile(rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$"),
         "past": re.compile(rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)"),
         "future": re.compile(rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)"),
         "noun": re.compile(r"^[ \t]*(?P<w>[^\W\d_]+)"),
@@ -312,7 +313,9 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target
         prev_target = prev[2] if same_clause else None
         prev = (clause_start, v.end, None)
 
-        # baselines and results already reached
+        # shares, baselines and results already reached
+        if rx["status"].search(seg):
+            continue
         if v.bound is None and rx["from_tail"].search(seg) and rx["baseline_next"].match(folded, v.end, clause_end):
             continue
         nxt = next((w.start for w in values[i + 1:] if w.unit is not None), len(folded))
