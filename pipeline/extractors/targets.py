@@ -228,7 +228,7 @@ def _clean_indicator(text: str, folded: str, a: int, b: int) -> str | None:
         return None
     if phrase[:1].isupper() and phrase[1:2].islower():
         phrase = phrase[0].lower() + phrase[1:]
-    return re.sub(r"\s+", " ", phrase)
+    return re.sub(r"(?:\s|\\[rnt])+", " ", phrase).strip()
 
 
 def _indicator_after(text: str, folded: str, start: int, stop: int) -> str | None:
@@ -279,6 +279,11 @@ def _year_from_headings(folded: str, tree: SectionTree, pos: int) -> int | None:
     return None
 
 
+def _matching_text(text: str) -> str:
+    """Folded text with literal "\\r\\n" escapes (left by some web copies) blanked; same length."""
+    return re.sub(r"\\[rnt]", "  ", fold(text))
+
+
 def _plan_year(text: str, meta: Metadata | None) -> int | None:
     if meta is not None and meta.year:
         return meta.year
@@ -290,7 +295,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target
     """One target per value, with comparator, direction, indicator, unit, year and qualifier."""
     if not text:
         return []
-    folded = fold(text)
+    folded = _matching_text(text)
     rx = _rx()
     comp_table = _comparator_table()
     plan_year = _plan_year(text, meta)
