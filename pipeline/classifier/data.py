@@ -1,0 +1,74 @@
+"""The labelled tasks under `data/labels/`, with excerpt references resolved.
+
+Sample-plan tasks are stored with their text (the sample plans are ours).
+Excerpt tasks are stored as references (excerpt id + character offsets +
+a short hash of the span), never as text: the excerpts are not ours, so the
+text is read from ../shared/corpus/excerpts/ at training time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS_DIR = ROOT / "data" / "labels"
+EXCERPTS_DIR = ROOT.parent / "shared" / "corpus" / "excerpts"
+
+
+@dataclass
+class LabelledTask:
+    group: str  # the document it was cut from: CV folds never split a group
+    text: str
+    themes: list[str]
+    activities: list[str]
+    source: str = ""  # "sample" | "excerpt"
+
+
+@dataclass
+class LabelledData:
+    tasks: list[LabelledTask] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was left out and why
+
+    @property
+    def groups(self) -> list[str]:
+        return [t.group for t in self.tasks]
+
+
+def span_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_labelled(labels_dir: Path = LABELS_DIR, excerpts_dir: Path | None = EXCERPTS_DIR) -> LabelledData:
+    """All labelled tasks, sorted by (group, text) so training is order-independent."""
+    data = LabelledData()
+    for r in _read_jsonl(labels_dir / "sample_tasks.jsonl"):
+        data.tasks.append(LabelledTask(r["doc_id"], r["text"], sorted(r["themes"]), sorted(r["activities"]), "sample"))
+    refs = _read_jsonl(labels_dir / "excerpt_tasks.jsonl")
+    if excerpts_dir is None or not Path(excerpts_dir).is_dir():
+        data.notes.append(f"{len(refs)} excerpt tasks skipped: {excerpts_dir} is not present; "
+                          "trained on the sample-plan tasks only")
+    else:
+        cache: dict[str, str] = {}
+        bad = 0
+        for r in refs:
+            x = r["excerpt"]
+            if x not in cache:
+                p = Path(excerpts_dir) / f"{x}.txt"
+                cache[x] = p.read_text(encoding="utf-8") if p.is_file() else ""
+            span = cache[x][r["start"]:r["end"]]
+            if not span or span_hash(span) != r["sha1"]:
+                bad += 1
+                continue
+            data.tasks.append(LabelledTask(x, span, sorted(r["themes"]), sorted(r["activities"]), "excerpt"))
+        if bad:
+            data.notes.append(f"{bad} excerpt tasks skipped: their excerpt file is missing or changed")
+    data.tasks.sort(key=lambda t: (t.group, t.text))
+    return data
