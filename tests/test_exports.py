@@ -203,6 +203,7 @@ def test_instrument_registry_counts_plans_and_links_plans_of_the_corpus(dataset)
     cit = next(r for r in read_csv(out / "csv" / "citations.csv") if r["number"] == "403/UBND-KGVX")
     assert cit["cited_doc_id"] == "004_65f01fc30d0adf68"
     assert cit["instrument_key"] == dispatch["key"]
+    assert {c["instrument_key"] for c in read_csv(out / "csv" / "citations.csv")} <= set(inst)  # every mention joins
 
 
 def test_plans_of_one_province_compare_across_the_2025_mergers(dataset):

@@ -161,9 +161,16 @@ def plan_key(meta: dict) -> str:
 # --- instruments ----------------------------------------------------------------
 
 def instrument_key(citation: dict) -> str | None:
-    """Registry key: the extractor's `key`, else the number (spaces out, upper case), else the folded name."""
+    """Registry key: the extractor's `key`, else the registry's own rule, else the number
+    (spaces out, upper case), else the folded name."""
     if citation.get("key"):
         return citation["key"]
+    try:
+        from pipeline.registry import citation_key
+    except ImportError:
+        citation_key = None
+    if citation_key is not None:
+        return citation_key(citation)
     if citation.get("number"):
         return "".join(citation["number"].split()).upper()
     if citation.get("name"):
@@ -222,6 +229,24 @@ def build_registry(slim_records: list[dict]) -> list[dict]:
     except ImportError:
         return minimal_registry(slim_records)
     return registry_builder(slim_records)
+
+
+def _key_resolver(registry_keys: list[str]):
+    """Map a mention's key to its registry row's key: the registry may merge an undated
+    mention ('28-CT/TW') into the one dated instrument of that symbol ('28-CT/TW@2023')."""
+    known = set(registry_keys)
+    by_symbol: dict[str, list[str]] = defaultdict(list)
+    for key in registry_keys:
+        if key and "@" in key:
+            by_symbol[key.rsplit("@", 1)[0]].append(key)
+
+    def resolve(key: str | None) -> str | None:
+        if key is None or key in known:
+            return key
+        dated = by_symbol.get(key, [])
+        return dated[0] if len(dated) == 1 else key
+
+    return resolve
 
 
 # --- the builder -------------------------------------------------------------------
@@ -307,28 +332,26 @@ class TableBuilder:
         for r in self.rows["documents"]:
             if seen[r["plan"]] > 1:
                 r["plan"] = f"{r['plan']} [{r['doc_id']}]"
+        registry = build_registry(self.slim)
+        resolve = _key_resolver([inst.get("key") for inst in registry])
+        corpus_of = {inst["key"]: inst["corpus_doc_id"] for inst in registry if inst.get("corpus_doc_id")}
         first_mention: dict[str, dict] = {}
         for c in self.rows["citations"]:
-            key = c["instrument_key"]
+            key = c["instrument_key"] = resolve(c["instrument_key"])
+            cited = corpus_of.get(key)
+            c["cited_doc_id"] = cited if cited != c["doc_id"] else None
             if key and (key not in first_mention or (first_mention[key]["short_form"] and not c["short_form"])):
                 first_mention[key] = c
-        corpus_of: dict[str, str] = {}
-        for inst in build_registry(self.slim):
-            key = inst.get("key")
+        for inst in registry:
             doc_ids = inst.get("doc_ids") or []
-            mention = first_mention.get(key, {})
+            mention = first_mention.get(inst.get("key"), {})
             self.rows["instruments"].append({
                 **{k: inst.get(k) for k in ("key", "type", "number", "name", "date", "issuer", "issuer_level",
                                             "n_plans", "n_mentions", "corpus_doc_id")},
                 "doc_ids": LIST_SEP.join(doc_ids) if isinstance(doc_ids, list | tuple) else doc_ids,
                 **{k: mention.get(k) for k in ("doc_id", "section", "start", "end", "evidence")},
             })
-            if inst.get("corpus_doc_id"):
-                corpus_of[key] = inst["corpus_doc_id"]
         self.rows["instruments"].sort(key=lambda r: (-(r["n_plans"] or 0), -(r["n_mentions"] or 0), r["key"]))
-        for c in self.rows["citations"]:
-            cited = corpus_of.get(c["instrument_key"])
-            c["cited_doc_id"] = cited if cited != c["doc_id"] else None
 
     def frames(self) -> dict[str, pd.DataFrame]:
         self._finish()
