@@ -131,6 +131,20 @@ def test_counts_of_things() -> None:
     assert brief(ts) == [(70000.0, "count", "=", "reach")] and ts[0].target_year == 2025
 
 
+def test_indicator_is_cut_of_years_verbs_and_bare_measure_words() -> None:
+    # invented wordings of common forms
+    ts = targets("- Phấn đấu đến năm 2030, tỷ lệ trẻ em được tiếp cận dịch vụ bảo vệ trẻ em đạt 80%.")
+    assert [(t.indicator, t.target_year) for t in ts] == [("tỷ lệ trẻ em được tiếp cận dịch vụ bảo vệ trẻ em", 2030)]
+    ts = targets("- Duy trì tỷ lệ 100% trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế.")
+    assert [(t.indicator, t.direction) for t in ts] == [("trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế", "maintain")]
+    ts = targets("- Tỷ lệ trẻ em bị suy dinh dưỡng thể thấp còi giảm bình quân 0,5%/năm.")
+    assert [(t.indicator, t.direction) for t in ts] == [("tỷ lệ trẻ em bị suy dinh dưỡng thể thấp còi", "decrease")]
+
+
+def test_comparator_symbols() -> None:
+    assert brief(targets("- Tỷ lệ trẻ em được đăng ký khai sinh ≥ 98%.")) == [(98.0, "%", ">=", "reach")]
+
+
 def test_tro_len_is_at_least() -> None:
     assert brief(targets("- Tỷ lệ trẻ em được tiêm chủng đạt từ 90% trở lên.")) == [(90.0, "%", ">=", "reach")]
     ts = targets("- 90% trở lên cán bộ làm công tác trẻ em được tập huấn.")

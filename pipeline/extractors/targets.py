@@ -210,9 +210,11 @@ def _clean_indicator(text: str, folded: str, a: int, b: int) -> str | None:
     lab = _LABEL.match(seg)
     if lab:
         a += lab.end()
-    seg = folded[a:b]
-    lead = rx["lead_words"].match(seg)
-    if lead:
+    while True:  # "Phấn đấu đến năm 2030, tỷ lệ ...": lead verbs and years before the indicator
+        seg = folded[a:b]
+        lead = rx["lead_words"].match(seg) or re.match(r"[\s,;:]*(?:(?:(?:đến|vào|trong|tới)\s+)?năm\s+)?\d{4}(?!\d)[\s,;:]*", seg)
+        if not lead or not lead.end():
+            break
         a += lead.end()
     while True:
         seg = folded[a:b]
@@ -351,7 +353,8 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target
 
         # indicator: before the value, else inherited ("... và dưới 10%"), else after it
         indicator = None if v.bound == "high" else _clean_indicator(text, folded, seg_start, comp_start)
-        if indicator and not rx["indicator_word"].search(folded, seg_start, comp_start):
+        measure_only = indicator and not re.sub(rx["indicator_word"], "", fold(indicator)).strip()
+        if indicator and (measure_only or not rx["indicator_word"].search(folded, seg_start, comp_start)):
             # "…, đảm bảo 100% trẻ em là người bị hại …": the phrase after names it
             after = _indicator_after(text, folded, v.end, window_end) if v.bound is None else None
             indicator = after or indicator
