@@ -9,7 +9,7 @@ diacritics is not lost.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -21,12 +21,18 @@ from pipeline.textutils import fold, nfc, strip_accents
 _NON_WORD = re.compile(r"[^\w/]+")
 
 
+@lru_cache(maxsize=16384)
 def match_key(text: str) -> str:
-    """' folded words separated by single spaces ' (padded so cues match whole words)."""
+    """' folded words separated by single spaces ' (padded so cues match whole words).
+
+    Cached: one predict call keys each text eight times (two vectorizers, cue
+    and hint flags of both facets, the cue blend), and folding is the slow part.
+    """
     text = nfc(text.replace("\\r\\n", " "))
     return " " + _NON_WORD.sub(" ", fold(text)).strip() + " "
 
 
+@lru_cache(maxsize=16384)
 def ascii_key(key: str) -> str:
     return strip_accents(key)
 
