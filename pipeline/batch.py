@@ -74,6 +74,7 @@ class RunSummary:
     removed: int = 0
     pages: int = 0
     seconds: float = 0.0
+    export_seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
@@ -81,7 +82,7 @@ class RunSummary:
         rate = self.processed / self.seconds if self.seconds else 0.0
         return (f"{self.total} documents: {self.processed} processed, {self.cached} cached, "
                 f"{self.failed} failed, {self.removed} removed; {self.pages} pages; "
-                f"{self.seconds:.1f}s ({rate:.1f} docs/s)")
+                f"{self.seconds:.1f}s ({rate:.1f} docs/s; dataset export {self.export_seconds:.1f}s)")
 
 
 # ---------------------------------------------------------------- inputs and ids
@@ -262,9 +263,10 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, engine=None, progress:
                         summary, progress, quiet, use_cache)
         finally:
             state.close()
-    summary.seconds = time.perf_counter() - t0
+    t_export = time.perf_counter()
     if export:
         summary.outputs.update(_export(records_dir, out_dir, summary.errors, quiet))
+    summary.export_seconds = time.perf_counter() - t_export
     summary.seconds = time.perf_counter() - t0
     return summary
 
