@@ -223,6 +223,15 @@ def test_baselines_and_past_results_are_not_targets() -> None:
     assert targets("Năm qua, tỷ lệ trẻ em được khám sức khỏe định kỳ đã đạt 97%.") == []
 
 
+def test_results_and_funding_shares_are_not_targets() -> None:
+    # invented wordings
+    text = ("I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Tỷ lệ trẻ em được tiêm chủng đạt 96%.\n"
+            "II. MỤC TIÊU\n- Tỷ lệ trẻ em được tiêm chủng đạt 97%.\n3. Kết quả cần đạt\n- 90% trẻ em biết bơi.")
+    assert [t.value for t in targets(text, year=2024)] == [97.0, 90.0]
+    assert targets("- Năm 2023, tỷ lệ trẻ em được tiêm chủng đạt 96%.", year=2024) == []
+    assert targets("- Ngân sách tỉnh hỗ trợ 70%, ngân sách huyện 30%.") == []
+
+
 def test_a_share_is_not_a_target() -> None:
     assert targets("Trẻ em dưới 16 tuổi chiếm 30% dân số của tỉnh.") == []  # invented wording
 

@@ -97,6 +97,10 @@ def _rx() -> dict[str, re.Pattern]:
         "not_before": re.compile(rf"(?<!\w)(?:{_alt(r['not_before_value'])})[\s.:]*$"),
         "denom_before": re.compile(rf"(?:(?<!\w)(?:{_alt([d for d in r['denominator_before'] if d != '/'])})|/)\s*$"),
         "denom_after": re.compile(rf"^\s*(?:{_alt(r['denominator_after'])})(?!\w)"),
+        "money": re.compile(rf"(?<!\w)(?:{_alt(r['money_cues'])})(?!\w)"),
+        "report_heading": re.compile(rf"(?<!\w)(?:{_alt(r['report_headings'])})(?!\w)"),
+        "report_exception": re.compile(rf"(?<!\w)(?:{_alt(r['report_heading_exceptions'])})(?!\w)"),
+        "past_year": re.compile(r"(?<!\w)(?<!(?:đến|vào|tới|với|từ)\s+)năm\s+(\d{4})(?!\d)"),
         "status": re.compile(rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$"),
         "past": re.compile(rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)"),
         "future": re.compile(rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)"),
@@ -281,6 +285,20 @@ def _year_from_headings(folded: str, tree: SectionTree, pos: int) -> int | None:
     return None
 
 
+def _in_report_section(folded: str, tree: SectionTree, pos: int) -> bool:
+    """Inside "Kết quả thực hiện ...", "Tình hình ...": values there are results, not goals."""
+    rx = _rx()
+    if tree.sections:
+        heads = []
+        for s in tree.ancestors(tree.section_at(pos)):
+            end = s.heading_end if s.heading_end > s.start else s.start + len(s.heading) + 12
+            heads.append(folded[s.start:min(end, len(folded))])
+    else:  # the nearest Roman-numbered heading above
+        roman = list(re.finditer(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/]\s*([^\n]{0,150})$", folded[:pos]))
+        heads = [roman[-1].group(1)] if roman else []
+    return any(rx["report_heading"].search(h) and not rx["report_exception"].search(h) for h in heads)
+
+
 def _matching_text(text: str) -> str:
     """Folded text with literal "\\r\\n" escapes (left by some web copies) blanked; same length."""
     return re.sub(r"\\[rnt]", "  ", fold(text))
@@ -333,7 +351,11 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target
             continue
         sent = [m.end() for m in rx["sentence"].finditer(folded, max(0, v.start - 400), v.start)]
         sentence = folded[sent[-1] if sent else max(0, v.start - 400):v.start]
-        if rx["past"].search(sentence) and not rx["future"].search(sentence):
+        if not rx["future"].search(sentence) and (
+                rx["past"].search(sentence)
+                or (plan_year and any(int(y) < plan_year for y in rx["past_year"].findall(sentence)))):
+            continue
+        if rx["money"].search(folded, clause_start, v.start) or _in_report_section(folded, tree, v.start):
             continue
 
         # comparator and direction fixed by the words right before the value
