@@ -169,6 +169,13 @@ def test_issuers_of_cited_instruments_are_kept_apart() -> None:
     assert {r for _, _, r in found(sent, "district")} == {"issuer"}
 
 
+def test_organ_words_inside_other_words() -> None:
+    # 001: "Chỉ đạo các cơ sở y tế tuyên truyền" -- facilities, not the provincial department
+    sent = "### **5. Sở Y tế**\na) Chỉ đạo các cơ sở y tế tuyên truyền và thực hiện các mục tiêu về dinh dưỡng"
+    mentions = extract_agencies(sent, SectionTree(), Metadata(admin_level="province"))
+    assert [(m.sector, m.text) for m in mentions] == [("health", "Sở Y tế")]
+
+
 def test_one_organ_shared_by_a_list_of_functions() -> None:
     # a common way of naming several departments (names as in 001)
     got = found("3. Các Sở: Tư pháp, Y tế, Văn hóa và Thể thao", "province")

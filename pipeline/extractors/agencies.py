@@ -82,13 +82,14 @@ def _gazetteer() -> list[_Entry]:
     res = _resources()
     entries: list[_Entry] = []
     organs = res["organs"]
+    not_after = "".join(rf"(?<!(?<!\w){re.escape(fold(w))}\s+)" for w in res["organ_not_after"])
     for sector, spec in res["sectors"].items():
         functions = [_name_regex(f) for f in spec.get("functions", [])]
         if functions:
             func_alt = "(?:" + "|".join(sorted(functions, key=len, reverse=True)) + ")"
             for level, words in organs.items():
                 organ_alt = "(?:" + "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True)) + ")"
-                pat = re.compile(_B + organ_alt + r"\s+" + func_alt + _E)
+                pat = re.compile(_B + not_after + organ_alt + r"\s+" + func_alt + _E)
                 entries.append(_Entry(pat, sector, level, True))
         for level, names in (spec.get("names") or {}).items():
             alt = "(?:" + "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True)) + ")"
