@@ -237,6 +237,27 @@ def test_tasks_inherit_their_block_and_add_their_partners() -> None:
     assert tree.tasks[1].agencies == ["health/district", "police/district"]
 
 
+def test_a_repeated_section_label_does_not_mix_blocks() -> None:
+    # 001 numbers two blocks "12."
+    text = ("## **12. Sở Tài nguyên và Môi trường:**\n"
+            "Phối hợp với UBND thành phố Huế, các thị xã và các huyện hướng dẫn các xã, phường, thị trấn.\n"
+            "## **12. Đề nghị Ủy ban mặt trận tổ quốc Việt Nam tỉnh và các tổ chức đoàn thể chính trị xã hội:**\n"
+            "- Tăng cường tuyên truyền, vận động các đoàn viên, hội viên.\n")
+    first_end = text.index("## **12. Đề")
+    t1, t2 = text.index("Phối hợp"), text.index("- Tăng")
+
+    def sec(start: int, end: int) -> Section:
+        return Section(id="IV.12", level=2, label="12", parent="IV", heading="...", start=start, end=end,
+                       heading_end=text.index("\n", start))
+
+    tree = SectionTree(sections=[sec(0, first_end), sec(first_end, len(text))],
+                       tasks=[Task(id="IV.12.p1", section="IV.12", text="", start=t1, end=first_end - 1),
+                              Task(id="IV.12.-1", section="IV.12", text="", start=t2, end=len(text) - 1)])
+    assign_task_agencies(tree, extract_agencies(text, tree, Metadata(admin_level="province", year=2023)))
+    assert tree.tasks[0].agencies == ["natural_resources/province", "people_committee/district"]
+    assert tree.tasks[1].agencies == ["fatherland_front/province", "mass_organizations/province"]
+
+
 def test_a_task_naming_its_own_lead_keeps_it() -> None:
     text = ("5. Kiểm tra, giám sát việc thực hiện pháp luật\n"
             "a) Phòng Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan chức năng có liên "

@@ -472,26 +472,23 @@ def _heading_span(s) -> tuple[int, int]:
 def assign_task_agencies(tree: SectionTree, mentions: list[AgencyMention]) -> None:
     """Fill each task's `agencies` ("sector/level"), inherited from its block.
 
-    A task's own leads (or requested bodies) come first; a task that names none
-    takes the leads of the nearest section whose heading names bodies (the
-    blocks of "Tổ chức thực hiện"); bodies it names as partners follow.
+    A task takes the leads of the innermost section holding it whose heading
+    names bodies (the blocks of "Tổ chức thực hiện"; sections are matched by
+    span, so a label the document repeats does not mix two blocks), then the
+    bodies it names itself as lead or requested, then its partners (support).
     """
     responsible = [m for m in mentions if m.role in RESPONSIBLE_ROLES]
-    heads: dict[str, list[str]] = {}
+    heads: list[tuple[int, int, int, list[str]]] = []  # (level, start, end, keys) of heading blocks
     for s in tree.sections:
         a, b = _heading_span(s)
         keys = [f"{m.sector}/{m.level}" for m in responsible
                 if a <= m.start < b and m.role in ("lead", "requested")]
         if keys:
-            heads[s.id] = list(dict.fromkeys(keys))
+            heads.append((s.level, s.start, s.end, list(dict.fromkeys(keys))))
     for task in tree.tasks:
         own = [m for m in responsible if task.start <= m.start < task.end]
         own_leads = [f"{m.sector}/{m.level}" for m in own if m.role in ("lead", "requested")]
         support = [f"{m.sector}/{m.level}" for m in own if m.role == "support"]
-        leads = own_leads
-        if not leads:
-            for s in tree.ancestors(task.section):
-                if s.id in heads:
-                    leads = heads[s.id]
-                    break
-        task.agencies = list(dict.fromkeys(leads + support))
+        holding = [h for h in heads if h[1] <= task.start < h[2]]
+        block = max(holding, key=lambda h: (h[0], h[1]))[3] if holding else []
+        task.agencies = list(dict.fromkeys(block + own_leads + support))
