@@ -187,7 +187,7 @@ def infer_plan_level(text: str, meta: Metadata | None = None) -> str | None:
              "thị xã": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
     alt = "tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn"
     patterns = [
-        rf"(?:ủy ban nhân dân|ubnd)\s+({alt})(?!\w)[^\n.;]{{0,40}}?(?:ban hành|xây dựng)",
+        rf"(?<!của\s+)(?<!của\s+chủ tịch\s+)(?:ủy ban nhân dân|ubnd)\s+({alt})(?!\w)[^\n.;]{{0,40}}?(?:ban hành|xây dựng)",
         rf"^[\W_]*(?:ủy\s*ban\s+nhân\s+dân|ubnd)\s+({alt})(?!\w)",
         rf"trên địa bàn\s+({alt})(?!\w)",
     ]
