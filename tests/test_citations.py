@@ -189,6 +189,53 @@ def test_preamble_list_after_thuc_hien_is_all_implemented():
     assert [c.relation for c in cite(text)] == ["implements", "implements"]
 
 
+def test_decision_approving_the_programme_the_title_carries_out_is_implemented():
+    """Title "Triển khai thực hiện Chương trình Y" + "Căn cứ Quyết định … phê duyệt Chương trình Y": implements.
+
+    The name matches on its leading words: quotes, case and the period ("giai đoạn …") do not matter.
+    """
+    text = ("KẾ HOẠCH\nTRIỂN KHAI THỰC HIỆN CHƯƠNG TRÌNH PHÒNG, CHỐNG ĐUỐI NƯỚC CHO TRẺ EM GIAI ĐOẠN 2026 - 2030 "
+            "TRÊN ĐỊA BÀN HUYỆN\n\nCăn cứ Nghị định số 56/2017/NĐ-CP ngày 09/5/2017 của Chính phủ;\n"
+            "Căn cứ Quyết định số 123/QĐ-TTg ngày 05/3/2025 của Thủ tướng Chính phủ về việc phê duyệt Chương trình "
+            "“Phòng, chống đuối nước cho trẻ em giai đoạn 2025 - 2030”;\n\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    assert [(c.number, c.relation) for c in cite(text)] == [
+        ("56/2017/NĐ-CP", "cites"), ("123/QĐ-TTg", "implements")]
+
+
+def test_programme_carried_out_named_in_the_preamble_sentence():
+    """"…, UBND tỉnh ban hành Kế hoạch thực hiện Đề án Y" after the basis that approves Đề án Y."""
+    text = ("Căn cứ Quyết định số 41/QĐ-TTg ngày 08/01/2019 của Thủ tướng Chính phủ phê duyệt Đề án bảo đảm dinh "
+            "dưỡng hợp lý cho trẻ em, UBND tỉnh ban hành Kế hoạch thực hiện Đề án bảo đảm dinh dưỡng hợp lý cho "
+            "trẻ em như sau:\n\nI. MỤC TIÊU\n")
+    assert only(text).relation == "implements"
+
+
+@pytest.mark.parametrize("front", [
+    # the plan has its own programme, it does not carry out the approved one
+    "KẾ HOẠCH\nHành động về dinh dưỡng của huyện đến năm 2030\n\nCăn cứ Quyết định số 718/QĐ-BYT ngày "
+    "29/01/2018 của Bộ Y tế về việc phê duyệt Kế hoạch hành động quốc gia về dinh dưỡng đến năm 2020;\n",
+    # another programme
+    "KẾ HOẠCH\nThực hiện Chương trình sức khỏe học đường giai đoạn 2026 - 2030\n\nCăn cứ Quyết định số "
+    "1248/QĐ-TTg ngày 19/7/2021 của Thủ tướng Chính phủ phê duyệt Chương trình phòng, chống tai nạn, thương "
+    "tích trẻ em giai đoạn 2021 - 2030;\n",
+    # a programme approval itself
+    "QUYẾT ĐỊNH\nPhê duyệt Chương trình phòng ngừa lao động trẻ em của tỉnh\n\nCăn cứ Quyết định số "
+    "1023/QĐ-TTg ngày 07/6/2016 của Thủ tướng Chính phủ về phê duyệt Chương trình phòng ngừa lao động trẻ em;\n",
+])
+def test_can_cu_without_carrying_out_the_same_programme_cites(front):
+    cited = [c for c in cite(front + "\nI. MỤC TIÊU\n") if c.type == "Quyết định"]
+    assert [c.relation for c in cited] == ["cites"]
+
+
+def test_carrying_out_phrase_of_a_cited_decision_is_not_the_plans():
+    """"Quyết định … của Bộ … ban hành Kế hoạch thực hiện Đề án Y" says what that decision does."""
+    text = ("KẾ HOẠCH\nCông tác trẻ em năm 2026\n\nCăn cứ Quyết định số 1978/QĐ-BGDĐT ngày 11/7/2019 của Bộ "
+            "Giáo dục và Đào tạo ban hành Kế hoạch thực hiện Đề án bảo đảm dinh dưỡng hợp lý; Quyết định số "
+            "41/QĐ-TTg ngày 08/01/2019 của Thủ tướng Chính phủ phê duyệt Đề án bảo đảm dinh dưỡng hợp lý;\n\n"
+            "I. MỤC TIÊU\n")
+    assert {c.relation for c in cite(text)} == {"cites"}
+
+
 # --- named laws ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, name, key", [

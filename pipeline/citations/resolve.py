@@ -14,6 +14,7 @@ import regex as re
 from pipeline.citations.issuers import issuer_level, localize
 from pipeline.citations.layout import body_start, own_numbers
 from pipeline.citations.models import Mention
+from pipeline.citations.programmes import programme_links
 from pipeline.citations.symbols import issuer_of_codes, norm_number, symbol_key
 from pipeline.document import Citation, Metadata, SectionTree
 from pipeline.textutils import fold, squash
@@ -126,7 +127,9 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
         if src.issuer:
             issuers.setdefault(_key(src), src.issuer)
 
-    clauses = _front_modes(folded, body_start(folded, tree))
+    front_end = body_start(folded, tree)
+    clauses = _front_modes(folded, front_end)
+    approving = programme_links(folded, front_end, numbered, mentions)
     relations: dict[str, str] = {}
     out: list[Citation] = []
     for m, src, short in resolved:
@@ -144,7 +147,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
             level = level or (code_level if src.type != "Tờ trình" else None)
         elif src.kind == "named":
             level = "central" if src.type in ("Luật", "Bộ luật", "Hiến pháp") else None
-        relation = _relation(m.start, clauses)
+        relation = "implements" if src.start in approving else _relation(m.start, clauses)
         if relation == "implements":
             relations[key] = "implements"
         out.append(Citation(
