@@ -7,7 +7,8 @@ conventions are NOT changed (a signer's "Thuỳ" stays as printed).
 
 Steps, each keeping a map from every cleaned character to its offset in
 `raw.text` (so evidence can be traced back to the file):
-  NFC -> whitespace -> drop page numbers, URL-only lines, running headers and
+  NFC -> whitespace (literal "\\r\\n" escapes of scraped pages read as line
+  breaks) -> drop page numbers, URL-only lines, running headers and
   footers -> repair syllables split by PDF tools -> re-join wrapped lines.
 """
 
@@ -114,7 +115,20 @@ def _nfc_mapped(raw: str) -> Mapped:
     return Mapped("".join(t), o)
 
 
+_LITERAL_BREAK = re.compile(r"\\r\\n|\\n|\\r")
+
+
+def _literal_breaks_are_line_breaks(text: str) -> bool:
+    """Web copies of a page's source hold the characters backslash-r-backslash-n
+    where the page had line breaks: many of them and fewer real line breaks."""
+    rules = load_yaml("cleaning.yaml")["literal_line_breaks"]
+    count = len(_LITERAL_BREAK.findall(text))
+    return count >= rules["min_count"] and count > rules["per_real_break"] * text.count("\n")
+
+
 def _normalize_spaces(m: Mapped) -> Mapped:
+    if _literal_breaks_are_line_breaks(m.text):
+        m = m.sub(_LITERAL_BREAK, lambda _: "\n")
     m = m.sub(re.compile("\r\n?"), lambda _: "\n")
     m = m.sub(re.compile(f"[{_ZERO_WIDTH}]"), lambda _: "")
     m = m.sub(re.compile(f"[{_SPACES}]"), lambda _: " ")
@@ -342,8 +356,11 @@ def _continues(prev: str, nxt: str, gap: int, layout: _Layout, prev_line_len: in
     last = prev[-1]
     first = body[0]
     if first.islower():
-        # a lower-case line after an open sentence; after ':' it is a new item of a list
-        return last not in ".!?:…" or last == "." and prev.endswith("..")
+        # a lower-case line after an open sentence; after ':' it is a new item of a
+        # list, unless lines are hard-wrapped (an unlabelled item there is a wrap)
+        if last == ":":
+            return layout.wrapped
+        return last not in ".!?…" or last == "." and prev.endswith("..")
     if last in r["sentence_end"]:
         return False
     if not layout.wrapped:

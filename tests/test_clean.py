@@ -171,3 +171,45 @@ def test_document_fields_and_table_cells_start_new_lines():
     assert len(lines) == 4
     assert lines[0].endswith("CỘNG HÒA XÃ HỘI |")
     assert [ln[:9] for ln in lines[1:]] == ["Số: 403/U", "Kính gửi:", "Nơi nhận:"]
+
+
+# 000's purpose paragraph and items, as a scraped page's source holds them
+_ESCAPED = ("1. Mục đích\\r\\n\\r\\nTriển khai kịp thời, đầy đủ và có hiệu quả\\r\\nvề công tác trẻ em trên địa bàn huyện.\\r\\n"
+            "\\r\\n2. Yêu cầu\\r\\n\\r\\na) Cụ thể hóa các nội dung, đề ra các giải pháp\\nthực hiện về công tác trẻ em.\n"
+            "b) Xác định rõ trách nhiệm của các tổ chức, cá nhân.")
+
+
+def test_literal_escaped_line_breaks_of_web_copies_are_line_breaks():
+    raw = RawDocument(source="t", format="txt", text=_ESCAPED)
+    text, offs = clean(raw)
+    assert "\\" not in text
+    assert lines_of(text) == [
+        "1. Mục đích",
+        "Triển khai kịp thời, đầy đủ và có hiệu quả về công tác trẻ em trên địa bàn huyện.",
+        "2. Yêu cầu",
+        "a) Cụ thể hóa các nội dung, đề ra các giải pháp thực hiện về công tác trẻ em.",
+        "b) Xác định rõ trách nhiệm của các tổ chức, cá nhân.",
+    ]
+    # every kept character still points at itself in the raw text; a break points at its backslash
+    for ch, off in zip(text, offs, strict=True):
+        assert raw.text[off] == ch or (ch in " \n" and raw.text[off] in "\\\n ")
+
+
+def test_a_text_that_only_mentions_an_escape_keeps_it():
+    text = "Triển khai kịp thời, đầy đủ (ký tự \\n trong tệp)\nvề công tác trẻ em trên địa bàn huyện."
+    assert "\\n" in cleaned(text)
+
+
+def test_unlabelled_lower_case_line_after_a_colon_is_a_wrap_in_hard_wrapped_text():
+    # 001's target lead-in, wrapped at a width as a PDF copy prints it
+    wrapped = ("1. Mục tiêu cụ thể\n"
+               "- Giảm tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống (p/1000) dưới 9,5%; tỷ lệ\n"
+               "trẻ em dưới 1 tuổi được tiêm chủng đầy đủ 8 loại vắc xin đạt trên 95%; phấn đấu\n"
+               "- Đến năm 2025:\n"
+               "tỷ lệ trẻ em dưới 5 tuổi được tiêm chủng đầy đủ các loại vắc xin đạt trên 95%;\n"
+               "- Phấn đấu trên 95% trẻ em sinh ra được làm giấy khai sinh đúng hạn theo quy\n"
+               "định của pháp luật.")
+    lines = lines_of(cleaned(wrapped))
+    assert "- Đến năm 2025: tỷ lệ trẻ em dưới 5 tuổi được tiêm chủng đầy đủ các loại vắc xin đạt trên 95%;" in lines
+    # one paragraph per line (not wrapped): the lower-case line is an item of its own
+    assert cleaned("Các nội dung như sau:\ntổ chức tuyên truyền.\nkiểm tra, giám sát.").count("\n") == 2
