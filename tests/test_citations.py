@@ -155,6 +155,36 @@ def test_same_number_different_year_are_two_instruments():
     assert a.key != b.key and a.key.endswith("@2019") and b.key.endswith("@2022")
 
 
+# --- text without diacritics (OCR, typed without a Vietnamese keyboard) ---------------------
+
+@pytest.mark.parametrize("sentence, type_, number, date", [
+    ("Can cu Quyet dinh so 23/QD-TTg ngay 07/01/2021 cua Thu tuong Chinh phu;", "Quyết định", "23/QĐ-TTg",
+     "2021-01-07"),
+    ("theo quy dinh tai Nghi dinh so 56/2017/ND-CP ngay 09/5/2017 cua Chinh phu", "Nghị định", "56/2017/NĐ-CP",
+     "2017-05-09"),
+    ("Thong tu so 13/2021/TT-BLDTBXH ngay 30 thang 9 nam 2021", "Thông tư", "13/2021/TT-BLĐTBXH", "2021-09-30"),
+    ("tai Van ban so 2513/LDTBXH-TTTT ngay 14/7/2022 de phuc vu", "Công văn", "2513/LĐTBXH-TTTT", "2022-07-14"),
+    ("theo Ke hoach so 34/KH-SGDDT ngay 25/7/2019", "Kế hoạch", "34/KH-SGDĐT", "2019-07-25"),
+    ("Chi thi so 28-CT/TW ngay 25/12/2023", "Chỉ thị", "28-CT/TW", "2023-12-25"),
+])
+def test_unaccented_type_words_codes_and_dates(sentence, type_, number, date):
+    c = only(sentence)
+    assert (c.type, c.number, c.date) == (type_, number, date)
+
+
+def test_unaccented_preamble_cues():
+    """"Can cu" cites, "Thuc hien" / OCR "trin khai" (the "ể" dropped) implement; "thong" is an OCR "tháng"."""
+    text = ("Can cu Thong tu so 28/2019/TT-BLDTBXH ngay 26/12/2019 cua Bo Lao dong - Thuong binh va Xa hoi; "
+            "trin khai Cong van so 478/LDTBXH-TE ngay 28 thong 2 nam 2022 cua Bo Lao dong - Thuong binh va Xa hoi;"
+            " Thuc hien van ban so 12/TE-BVTE ngay 3/3/2022 cua Cuc Tre em; UBND tinh ban hanh Ke hoach\n\n"
+            "I. MUC DICH, YEU CAU\n")
+    assert [(c.number, c.date, c.relation) for c in cite(text)] == [
+        ("28/2019/TT-BLĐTBXH", "2019-12-26", "cites"),
+        ("478/LĐTBXH-TE", "2022-02-28", "implements"),
+        ("12/TE-BVTE", "2022-03-03", "implements"),
+    ]
+
+
 # --- relation -------------------------------------------------------------------------------
 
 def test_preamble_thuc_hien_implements_and_xet_cites():

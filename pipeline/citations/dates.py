@@ -15,16 +15,19 @@ import regex as re
 YEAR = r"(?:19|20)\d\d"
 _DAY = r"\d{1,2}"
 _SEP = r"[ \t]*[/.\-][ \t]*"
+# month and year words; a text without diacritics writes "thang"/"nam", OCR reads "tháng" as "thong"
+_MONTH = r"(?:tháng|thang|thong)"
+_YEAR_WORD = r"(?:năm|nam)"
 
 # day/month[/year] with slashes, dots or hyphens, or "d tháng m [năm yyyy]"
 DATE_RE = re.compile(
     rf"(?<![\d/.\-])(?P<d1>{_DAY}){_SEP}(?P<m1>{_DAY})(?:{_SEP}(?P<y1>{YEAR}))?(?![\d]|[/.\-]\d)"
-    rf"|(?<!\d)(?P<d2>{_DAY})\s*tháng\s*(?P<m2>{_DAY})(?:\s*,?\s*năm\s*(?P<y2>{YEAR}))?(?!\d)"
+    rf"|(?<!\d)(?P<d2>{_DAY})\s*{_MONTH}\s*(?P<m2>{_DAY})(?:\s*,?\s*{_YEAR_WORD}\s*(?P<y2>{YEAR}))?(?!\d)"
 )
 # the same, but the year is required (dates of instruments)
 FULL_DATE_RE = re.compile(
     rf"(?<![\d/.\-])(?P<d1>{_DAY}){_SEP}(?P<m1>{_DAY}){_SEP}(?P<y1>{YEAR})(?!\d)"
-    rf"|(?<!\d)(?P<d2>{_DAY})\s*tháng\s*(?P<m2>{_DAY})\s*,?\s*năm\s*(?P<y2>{YEAR})(?!\d)"
+    rf"|(?<!\d)(?P<d2>{_DAY})\s*{_MONTH}\s*(?P<m2>{_DAY})\s*,?\s*{_YEAR_WORD}\s*(?P<y2>{YEAR})(?!\d)"
 )
 
 

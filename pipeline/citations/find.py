@@ -20,9 +20,10 @@ from pipeline.citations.symbols import find_symbols, issuer_of_codes, parse_symb
 from pipeline.resources import load_yaml
 from pipeline.textutils import fold
 
-_NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:số[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
+# "số" / "so" (a text without diacritics)
+_NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:(?:số|so)[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
 _SHORT_NUMBER = re.compile(r"(\d{1,5})(?![\d,.]\d|[ \t]*[/\-–][ \t]*[\wđ])(?![\w])")
-_DATE_INTRO = re.compile(fold(r"[ \t]*,?\s*\(?[ \t]*(?:được[ \t]+)?(?:ban[ \t]+hành[ \t]+|ký[ \t]+)?(?:vào[ \t]+)?ngày\s*"))
+_DATE_INTRO = re.compile(fold(r"[ \t]*,?\s*\(?[ \t]*(?:được[ \t]+)?(?:ban[ \t]+hành[ \t]+|ký[ \t]+)?(?:vào[ \t]+|vao[ \t]+)?(?:ngày|ngay)\s*"))
 # "Xét đề nghị của Phòng … tại Tờ trình số …": the issuer is written before the instrument
 _PROPOSER_BEFORE = re.compile(fold(r"(?:đề\s+nghị|đề\s+xuất)\s+của\s+([^;:()]{3,120}?)\s+tại\s+$"))
 _YEAR_INTRO = re.compile(r"[ \t]+(?:năm[ \t]+)?((?:19|20)\d\d)(?![\d\-–/])")

@@ -17,10 +17,18 @@ from pipeline.citations.models import Mention
 from pipeline.citations.programmes import programme_links
 from pipeline.citations.symbols import issuer_of_codes, norm_number, symbol_key
 from pipeline.document import Citation, Metadata, SectionTree
+from pipeline.resources import load_yaml
 from pipeline.textutils import fold, squash
 
-_IMPLEMENT_CUES = fold(r"(?:tiếp[ \t\n]+tục[ \t\n]+)?(?:thực[ \t\n]+hiện|triển[ \t\n]+khai|quán[ \t\n]+triệt)")
-_CITE_CUES = fold(r"(?:căn[ \t\n]+cứ|cán[ \t\n]+cứ|xét|theo|trên[ \t\n]+cơ[ \t\n]+sở|thừa[ \t\n]+lệnh)")
+
+def _cue_alternation(kind: str) -> str:
+    """Relation cues of resources/instruments.yaml as one regex alternation (folded, longest first)."""
+    words = sorted({fold(w) for w in load_yaml("instruments.yaml")["relation_cues"][kind]}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"[ \t\n]+") for w in words) + ")"
+
+
+_IMPLEMENT_CUES = _cue_alternation("implements")
+_CITE_CUES = _cue_alternation("cites")
 # a title may put "về việc", "ban hành Kế hoạch" before the cue: "BAN HÀNH KẾ HOẠCH TRIỂN KHAI, THỰC HIỆN NGHỊ QUYẾT …"
 _ABOUT = fold(r"(?:quyết[ \t]+định[ \t]+)?(?:v/v[ \t]+|về[ \t]+việc[ \t]+)?(?:(?:ban[ \t]+hành|phê[ \t]+duyệt)\s+)?"
               r"(?:(?:kế[ \t]+hoạch|chương[ \t]+trình|đề[ \t]+án)\s+(?:hành[ \t]+động\s+)?)?")

@@ -60,9 +60,16 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, dict]]:
     return type_codes, mixed, issuers
 
 
+@cache
+def _unaccented() -> dict[str, str]:
+    return {k.upper(): v for k, v in load_yaml("instruments.yaml").get("unaccented_codes", {}).items()}
+
+
 def _code_case(code: str) -> str:
+    """Official form of a code: "TTG" -> "TTg", and without diacritics "BLDTBXH" -> "BLĐTBXH"."""
     _, mixed, _ = _tables()
     up = code.upper()
+    up = _unaccented().get(up, up)
     return mixed.get(up, up)
 
 
