@@ -282,6 +282,17 @@ def test_named_laws(sentence, name, key):
     assert (c[0].number, c[0].key) == (None, key)
 
 
+def test_amending_law_is_one_law_named_after_the_laws_it_amends():
+    """The laws in its name are not cited by it; the date after the name is the amending law's."""
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;")
+    assert [(c.name, c.date) for c in cite(text)] == [
+        ("Luật Tổ chức chính quyền địa phương", "2015-06-19"),
+        ("Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
+         "2019-11-22"),
+    ]
+
+
 def test_plural_laws_are_not_a_named_law():
     assert cite("cho học sinh về các Luật giao thông đường bộ") == []
 

@@ -18,7 +18,7 @@ from pipeline.citations.issuers import clean_issuer, issuer_after
 from pipeline.citations.models import Mention
 from pipeline.citations.symbols import find_symbols, issuer_of_codes, parse_symbol, type_of_code
 from pipeline.resources import load_yaml
-from pipeline.textutils import fold
+from pipeline.textutils import fold, squash
 
 # "số" / "so" (a text without diacritics)
 _NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:(?:số|so)[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
@@ -138,9 +138,58 @@ def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
     return mentions
 
 
+@cache
+def _amending() -> tuple[re.Pattern, re.Pattern]:
+    data = load_yaml("named_laws.yaml")
+
+    def alts(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+").replace(",", ",?")
+                        for w in sorted(words, key=len, reverse=True))
+
+    opening = re.compile(rf"(?<![\w])(?:{alts(data['amending_openings'])})(?![\w])")
+    stop = re.compile(rf"(?:(?:{alts(data['amending_name_stops'])})(?![\w])|(?:số|năm)\s*\d|[;:(.,\[\]“”\"]|\n[ \t]*\n)")
+    return opening, stop
+
+
+_GAP = re.compile(r"[ \t]*\n?[ \t]*")
+_WORD = re.compile(r"[\w/\-–]+")
+
+
+def _find_amending(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    """"Luật sửa đổi, bổ sung … của Luật A và Luật B": one law named after the laws it amends."""
+    opening, stop = _amending()
+    law_re = _named_laws()[0]
+    out = []
+    for m in opening.finditer(folded):
+        if any(t.start <= m.start() < t.end for t in [*taken, *out]):
+            continue
+        end = pos = m.end()
+        while pos - m.start() < 300:
+            pos = _GAP.match(folded, pos).end()
+            if pos >= len(folded) or stop.match(folded, pos):
+                break
+            piece = law_re.match(folded, pos) or _WORD.match(folded, pos)
+            if piece is None:
+                break
+            end = pos = piece.end()
+        if end == m.end():
+            continue  # "Luật sửa đổi" with nothing after: not a name
+        mention = Mention("named", "Bộ luật" if folded.startswith(fold("bộ"), m.start()) else "Luật",
+                          m.start(), end, name=squash(text[m.start():end]))
+        date, year, date_end = _date_after(folded, end)
+        if date is None and year is None:
+            ym = _YEAR_INTRO.match(folded, end)
+            if ym:
+                year, date_end = int(ym.group(1)), ym.end()
+        mention.date, mention.year, mention.end = date, year, max(end, date_end)
+        out.append(mention)
+    return out
+
+
 def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
     regex, law_of_group, not_after = _named_laws()
-    out = []
+    out = _find_amending(text, folded, taken)
+    taken = [*taken, *out]
     for m in regex.finditer(folded):
         if any(t.start <= m.start() < t.end for t in taken):
             continue
