@@ -293,6 +293,22 @@ def test_amending_law_is_one_law_named_after_the_laws_it_amends():
     ]
 
 
+@pytest.mark.parametrize("sentence, name, level", [
+    ("tiếp tục quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng, các nghị quyết",
+     "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng", "central"),
+    ("phù hợp với Nghị quyết Đại hội Đảng bộ tỉnh Kiên Giang\nlần thứ XI, nhiệm kỳ 2020 - 2025;",
+     "Nghị quyết Đại hội Đảng bộ tỉnh Kiên Giang lần thứ XI", "province"),
+])
+def test_party_congress_resolution_is_cited_by_name(sentence, name, level):
+    c = only(sentence)
+    assert (c.type, c.name, c.number, c.issuer_level) == ("Nghị quyết", name, None, level)
+    assert c.issuer == name.removeprefix("Nghị quyết ")
+
+
+def test_a_congress_that_is_not_a_proper_name_is_not_cited():
+    assert cite("tổ chức thành công nghị quyết đại hội chi đoàn và hội nghị lần thứ 2") == []
+
+
 def test_plural_laws_are_not_a_named_law():
     assert cite("cho học sinh về các Luật giao thông đường bộ") == []
 

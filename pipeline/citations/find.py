@@ -186,9 +186,37 @@ def _find_amending(text: str, folded: str, taken: list[Mention]) -> list[Mention
     return out
 
 
+@cache
+def _congress() -> re.Pattern:
+    data = load_yaml("named_laws.yaml")["party_congress"]
+
+    def words(phrase: str) -> str:
+        return re.escape(fold(phrase)).replace(r"\ ", r"\s+")
+
+    tails = "|".join(words(t) for t in sorted(data["tail"], key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w]){words(data['opening'])}(?:\s+(?!và\s)[^\s\d,;.:()]+){{0,{int(data['max_words'])}}}?\s+"
+        rf"{words(data['ordinal'])}\s+(?:[ivxlc]+|\d{{1,2}})(?![\w])(?:\s+(?:{tails})(?![\w]|\s+bộ))?")
+
+
+def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    """Party congress resolutions, named by their congress (the issuer)."""
+    out = []
+    for m in _congress().finditer(folded):
+        if any(t.start <= m.start() < t.end for t in taken):
+            continue
+        name = squash(text[m.start():m.end()])
+        if not name.split()[2][:1].isupper():
+            continue  # the congress is a proper name: "Đại hội", not "đại hội chi đoàn"
+        issuer = name.split(" ", 2)[2] if name.count(" ") >= 2 else None
+        out.append(Mention("named", "Nghị quyết", m.start(), m.end(), name=name, issuer=issuer))
+    return out
+
+
 def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
     regex, law_of_group, not_after = _named_laws()
     out = _find_amending(text, folded, taken)
+    out += _find_congress(text, folded, [*taken, *out])
     taken = [*taken, *out]
     for m in regex.finditer(folded):
         if any(t.start <= m.start() < t.end for t in taken):

@@ -154,7 +154,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
                 issuer = code_issuer
             level = level or (code_level if src.type != "Tờ trình" else None)
         elif src.kind == "named":
-            level = "central" if src.type in ("Luật", "Bộ luật", "Hiến pháp") else None
+            level = "central" if src.type in ("Luật", "Bộ luật", "Hiến pháp") else level
         relation = "implements" if src.start in approving else _relation(m.start, clauses)
         if relation == "implements":
             relations[key] = "implements"
