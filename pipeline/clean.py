@@ -397,6 +397,43 @@ def _join_lines(lines: list[Mapped | None]) -> list[Mapped]:
     return paras
 
 
+_INLINE_LABEL = re.compile(r"(?<= )(?:([IVX]{1,4})|(\d{1,2}))\. +(?=[A-ZĐÀ-Ỹ])")
+_ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _split_run_on(paras: list[Mapped]) -> list[Mapped]:
+    """A text flattened into one paragraph (PDF text without line breaks) gets
+    its section labels back at line starts: inline "I. ", "1. " before a capital,
+    accepted only in sequence (I, II, ...; 1, 2, ... again after each Roman), so
+    a stray "khoản 1. Ngoài ra" does not split."""
+    cfg = load_yaml("cleaning.yaml")["run_on"]
+    total = sum(len(p) for p in paras)
+    out: list[Mapped] = []
+    for p in paras:
+        if len(p) < cfg["min_chars"] or len(p) < cfg["min_share"] * total:
+            out.append(p)
+            continue
+        cuts: list[int] = []
+        next_roman, next_num = 0, 1
+        for m in _INLINE_LABEL.finditer(p.text):
+            if m.group(1) is not None:
+                if next_roman < len(_ROMANS) and m.group(1) == _ROMANS[next_roman]:
+                    cuts.append(m.start() - 1)
+                    next_roman, next_num = next_roman + 1, 1
+            elif int(m.group(2)) == next_num:
+                cuts.append(m.start() - 1)
+                next_num += 1
+        if len(cuts) < cfg["min_labels"]:
+            out.append(p)
+            continue
+        pos = 0
+        for cut in cuts:
+            out.append(p[pos:cut].strip())
+            pos = cut + 1
+        out.append(p[pos:])
+    return [p for p in out if p.text]
+
+
 def clean_mapped(raw: RawDocument) -> Mapped:
     """The cleaned text with its offset map (see `clean`)."""
     m = _normalize_spaces(_nfc_mapped(raw.text))
@@ -404,7 +441,7 @@ def clean_mapped(raw: RawDocument) -> Mapped:
     lines = _drop_noise(pages, raw.warnings)
     lines = [(_tidy_line(ln) if ln is not None else None) for ln in lines]
     lines = [(_repair_split_syllables(ln) if ln else ln) for ln in lines]
-    paras = _join_lines(lines)
+    paras = _split_run_on(_join_lines(lines))
     if not paras:
         return Mapped()
     texts: list[str] = []

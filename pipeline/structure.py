@@ -1,7 +1,11 @@
 """Split a cleaned text into its section tree and leaf tasks.
 
 Plans number their parts I., II. (level 1) and 1., 1.1., 2) (level 2), and
-list the work as lettered points (a), đ)) and bullets (-, +). One pass over
+list the work as lettered points (a), đ)) and bullets (-, +). A decision
+(Quyết định) without a Roman level is split by its articles "Điều 1." (level 1,
+id "1") and their clauses "1." (level 2); with a Roman-numbered plan the Roman
+parts are the sections. Lines above the document's own header (the national
+motto) are web-page chrome and start no section. One pass over
 the lines classifies each one (find), a stack nests them (resolve), then
 sections and tasks are read off the tree (models in pipeline.document).
 
@@ -26,13 +30,15 @@ from functools import cache
 
 from pipeline.document import Section, SectionTree, Task
 from pipeline.resources import load_yaml
-from pipeline.textutils import fold
+from pipeline.textutils import fold, strip_accents
 
 _LINE_RE = re.compile(r"[^\n]+")
 _LEAD_RE = re.compile(r"[ \t\u00a0\u200b\ufeff|>]*(?:#{1,6}[ \t]+)?")
 _EMPH_RE = re.compile(r"(\*{1,3}|_{1,3})?[ \t]*")
 _ROMAN_RE = re.compile(r"([IVX]{1,6})(?:[ \t]*[.)][ \t]*|[ \t]*[/-][ \t]+)(?=[^\d\s])")
 _NUM_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,3})(?:[ \t]*([.)])[ \t]*|[ \t]*(/)[ \t]+|([ \t]+))(?=[^\d\s])")
+# "Điều 1." / "ĐIỀU 2:" of a decision; the dot or colon is required ("Điều 5 Luật ..." is prose)
+_ARTICLE_RE = re.compile(r"(?:Điều|ĐIỀU)[ \t]+(\d{1,3})[ \t]*[.:][ \t]*(?=\S)")
 _LETTER_RE = re.compile(r"([a-zđ])(?:[ \t]?\)[ \t]*|\.[ \t]+)(?=\S)")
 _TRAIL_RE = re.compile(r"[\s*_#|]+$")
 _MARKUP_RE = re.compile(r"[*_#`|]+")
@@ -55,6 +61,9 @@ def _config() -> dict:
         "soft": [re.compile(fold(p)) for p in cfg["soft_closing_patterns"]],
         "bullets": dict(cfg["bullet_markers"]),
         "max_heading": int(cfg.get("max_inline_heading_chars", 160)),
+        # matched on accent-stripped lines (OCR text often loses the marks)
+        "header": [re.compile(p) for p in cfg["header_line_patterns"]],
+        "header_within": float(cfg.get("header_within_share", 0.34)),
     }
 
 
@@ -90,7 +99,7 @@ class _Line:
 
     start: int  # first non-space character
     end: int
-    kind: str  # roman | num | paren | letter | bullet | text
+    kind: str  # article | roman | num | paren | letter | bullet | text
     label: str
     cstart: int  # content after label and markdown markers
     cend: int  # content end, trailing markers and spaces trimmed
@@ -99,7 +108,7 @@ class _Line:
 
 @dataclass
 class _Node:
-    kind: str  # roman | num | paren | letter | bullet | para
+    kind: str  # article | roman | num | paren | letter | bullet | para
     label: str
     rank: int
     start: int
@@ -117,7 +126,7 @@ class _Node:
         return max([self.cend] + [c.end for c in self.children])
 
 
-def _classify(text: str, m: re.Match) -> _Line | None:
+def _classify(text: str, m: re.Match, articles: bool = True) -> _Line | None:
     line_start, line_end = m.start(), m.end()
     line = m.group(0)
     lead = _LEAD_RE.match(line)
@@ -135,7 +144,8 @@ def _classify(text: str, m: re.Match) -> _Line | None:
     else:
         em = _EMPH_RE.match(line, pos)
         after_emph = em.end()
-        for pattern, k in ((_ROMAN_RE, "roman"), (_NUM_RE, "num"), (_LETTER_RE, "letter")):
+        patterns = ((_ARTICLE_RE, "article"), (_ROMAN_RE, "roman"), (_NUM_RE, "num"), (_LETTER_RE, "letter"))
+        for pattern, k in patterns[0 if articles else 1:]:
             lm = pattern.match(line, after_emph)
             if not lm:
                 continue
@@ -220,20 +230,44 @@ def _heading(text: str, node: _Node) -> tuple[str, int]:
     return heading, max(end, node.cstart)
 
 
-def _find_lines(text: str) -> list[_Line]:
+def _line_match(text: str, ln: _Line) -> re.Match:
+    """The physical line holding `ln` (to classify it again)."""
+    return _LINE_RE.match(text, text.rfind("\n", 0, ln.start) + 1)
+
+
+def _find_lines(text: str, articles: bool = True) -> list[_Line]:
     out = []
     for m in _LINE_RE.finditer(text):
-        ln = _classify(text, m)
+        ln = _classify(text, m, articles)
         if ln is not None:
             out.append(ln)
     return out
 
 
+def _roman_scheme(lines: list[_Line]) -> bool:
+    return any(ln.kind == "roman" and (roman_value(ln.label) or 99) <= 3 for ln in lines)
+
+
+def _header_index(text: str, lines: list[_Line]) -> int:
+    """Index of the document's own header line (national motto) when it opens
+    the text; lines above it are web-page chrome (breadcrumbs "1. Trang chủ")."""
+    cfg = _config()
+    limit = len(text) * cfg["header_within"]
+    for i, ln in enumerate(lines):
+        if ln.start > limit:
+            break
+        plain = strip_accents(text[ln.start:ln.end])
+        if any(p.search(plain) for p in cfg["header"]):
+            return i
+    return 0
+
+
 def _body_bounds(text: str, lines: list[_Line]) -> tuple[int, int, bool]:
     """Index of the first section line, index after the last body line, roman scheme?"""
     cfg = _config()
-    roman_scheme = any(ln.kind == "roman" and (roman_value(ln.label) or 99) <= 3 for ln in lines)
-    section_kinds = {"roman"} if roman_scheme else {"num", "paren"}
+    roman_scheme = _roman_scheme(lines)
+    articles = any(ln.kind == "article" for ln in lines)
+    section_kinds = {"roman"} if roman_scheme else {"article"} if articles else {"num", "paren"}
     first = next((i for i, ln in enumerate(lines) if ln.kind in section_kinds), None)
     if first is None:
         return 0, 0, roman_scheme
@@ -243,7 +277,7 @@ def _body_bounds(text: str, lines: list[_Line]) -> tuple[int, int, bool]:
         if ln.kind == "text" and _is_closing(fold(text[ln.cstart:ln.cend]), cfg["closing"]):
             hard = i
             break
-    heads = {"roman", "num"} | ({"paren"} if not roman_scheme else set())
+    heads = {"roman", "num", "article"} | ({"paren"} if not roman_scheme else set())
     last_head = max((i for i in range(first, hard) if lines[i].kind in heads), default=first)
     end = hard
     for i in range(last_head + 1, hard):
@@ -283,7 +317,7 @@ def _build(text: str, lines: list[_Line], roman_scheme: bool) -> list[_Node]:
             target.children.append(para)
             current = para
             continue
-        if ln.kind == "roman":
+        if ln.kind in ("roman", "article"):
             rank, section = _RANK_ROMAN, True
         elif ln.kind == "num":
             rank, section = ln.label.count(".") + 1, True
@@ -310,6 +344,16 @@ def _build(text: str, lines: list[_Line], roman_scheme: bool) -> list[_Node]:
     return roots
 
 
+def _own_part(label: str, parent: _Node) -> str:
+    """The part of a numbered label its id adds to the parent's id: "1.2" under
+    "1." adds "2"; "1.1" straight under "I." keeps "1.1" (ids join the labels
+    as printed: "I.1.1")."""
+    prefix = parent.label + "."
+    if parent.kind == "num" and label.startswith(prefix) and len(label) > len(prefix):
+        return label[len(prefix):]
+    return label
+
+
 def _assign_ids(roots: list[_Node]) -> None:
     seen: set[str] = set()
 
@@ -327,8 +371,7 @@ def _assign_ids(roots: list[_Node]) -> None:
         counts: dict[str, int] = {}
         for node in nodes:
             if node.section:
-                part = node.label.split(".")[-1] if parent is not None and "." in node.label else node.label
-                node.id = f"{parent.id}.{part}" if parent is not None else part
+                node.id = f"{parent.id}.{_own_part(node.label, parent)}" if parent is not None else node.label
             else:
                 if node.kind == "bullet":
                     counts[node.label] = counts.get(node.label, 0) + 1
@@ -398,6 +441,13 @@ def _collect(text: str, roots: list[_Node]) -> SectionTree:
 def parse_structure(text: str) -> SectionTree:
     """Sections (levels 1-2 and deeper) and leaf tasks of a cleaned plan text."""
     lines = _find_lines(text)
+    lines = lines[_header_index(text, lines):]
+    if _roman_scheme(lines) and any(ln.kind == "article" for ln in lines):
+        # a decision whose articles carry (or precede) a Roman-numbered plan:
+        # the Roman parts are the sections, "Điều N" lines are prose
+        lines = [ln if ln.kind != "article" else _classify(text, _line_match(text, ln), articles=False)
+                 for ln in lines]
+        lines = [ln for ln in lines if ln is not None]
     first, end, roman_scheme = _body_bounds(text, lines)
     if end <= first:
         return SectionTree()

@@ -213,3 +213,26 @@ def test_unlabelled_lower_case_line_after_a_colon_is_a_wrap_in_hard_wrapped_text
     assert "- Đến năm 2025: tỷ lệ trẻ em dưới 5 tuổi được tiêm chủng đầy đủ các loại vắc xin đạt trên 95%;" in lines
     # one paragraph per line (not wrapped): the lower-case line is an item of its own
     assert cleaned("Các nội dung như sau:\ntổ chức tuyên truyền.\nkiểm tra, giám sát.").count("\n") == 2
+
+
+def test_a_text_flattened_into_one_paragraph_gets_its_section_labels_back_at_line_starts():
+    # 000's opening, as a PDF tool that dropped every line break gives it
+    flat = ("Ủy ban nhân dân huyện xây dựng kế hoạch triển khai thực hiện công tác trẻ em năm 2025 trên địa bàn "
+            "huyện Vĩnh Thuận, với các nội dung cụ thể như sau: I. MỤC ĐÍCH, YÊU CẦU 1. Mục đích - Nâng cao hiệu "
+            "quả quản lý Nhà nước về công tác bảo vệ, chăm sóc trẻ em. Tăng cường huy động nguồn lực để triển khai "
+            "đồng bộ các hoạt động về bảo vệ, chăm sóc trẻ em trên địa bàn huyện, thực hiện khoản 3. Điều 4 của "
+            "Luật Trẻ em. 2. Yêu cầu Triển khai, thực hiện các nhiệm vụ công tác trẻ em hiệu quả, phù hợp với điều "
+            "kiện, tình hình thực tế. II. NHIỆM VỤ, GIẢI PHÁP 1. Thực hiện Luật Trẻ em, pháp luật, chính sách, các "
+            "chương trình, kế hoạch về công tác trẻ em đã ban hành cho giai đoạn 2021-2025, giai đoạn 2021-2030 "
+            "2. Truyền thông, giáo dục, vận động xã hội về bảo vệ chăm sóc trẻ em. Đẩy mạnh, đổi mới các hoạt động "
+            "truyền thông, phổ biến giáo dục pháp luật, kiến thức, kỹ năng thực hiện quyền trẻ em.")
+    raw = RawDocument(source="t", format="txt", text=flat)
+    text, offs = clean(raw)
+    starts = [ln[:12] for ln in lines_of(text)]
+    # "khoản 3. Điều 4" is out of sequence and stays inside its sentence
+    assert starts == ["Ủy ban nhân ", "I. MỤC ĐÍCH,", "1. Mục đích ", "2. Yêu cầu T", "II. NHIỆM VỤ", "1. Thực hiện",
+                      "2. Truyền th"]
+    assert all(raw.text[o] == ch or ch == "\n" for ch, o in zip(text, offs, strict=True))
+    # a long paragraph of an ordinary text (one of many) is left alone
+    ordinary = flat + "\n" + ("Triển khai thực hiện công tác trẻ em. " * 40 + "\n") * 3
+    assert lines_of(cleaned(ordinary))[0] == flat

@@ -193,11 +193,69 @@ def test_top_numbered_items_are_level_one_without_a_roman_level():
     assert ids == ["5", "5.p1", "6.-1", "6.-2"]
 
 
-def test_one_dot_one_numbering_under_a_roman_heading_is_level_two():
+def test_one_dot_one_numbering_under_a_roman_heading_is_level_two_with_the_label_as_printed():
+    # the gold's ids join the labels with dots: "1.1" straight under "I." is "I.1.1" (not "I.1")
     text = "I. MỤC ĐÍCH, YÊU CẦU\n1.1. Mục đích\nTriển khai kịp thời, đầy đủ và có hiệu quả về công tác trẻ em trên địa bàn huyện.\n1.2. Yêu cầu\na) Cụ thể hóa các nội dung.\n"
     tree = parse_structure(text)
-    assert [(s.id, s.level, s.label) for s in tree.sections] == [("I", 1, "I"), ("I.1", 2, "1.1"), ("I.2", 2, "1.2")]
-    assert [t.id for t in tree.tasks] == ["I.1.p1", "I.2.a"]
+    assert [(s.id, s.level, s.label) for s in tree.sections] == [("I", 1, "I"), ("I.1.1", 2, "1.1"), ("I.1.2", 2, "1.2")]
+    assert [t.id for t in tree.tasks] == ["I.1.1.p1", "I.1.2.a"]
+
+
+def test_one_dot_one_under_its_numbered_parent_adds_its_last_part():
+    text = "II. NHIỆM VỤ, GIẢI PHÁP\n1. Truyền thông, giáo dục\n1.1. Đẩy mạnh các hoạt động truyền thông\n1.2. Phổ biến giáo dục pháp luật\n"
+    assert [s.id for s in parse_structure(text).sections] == ["II", "II.1", "II.1.1", "II.1.2"]
+
+
+# a decision issuing a plan, in the words of the sample plans (no Roman level)
+DECISION = """QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch thực hiện công tác trẻ em năm 2025
+Căn cứ Luật Trẻ em ngày 05 tháng 4 năm 2016;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện công tác trẻ em năm 2025 trên địa bàn huyện Vĩnh Thuận.
+Điều 2.Giao Phòng Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan, đơn vị có liên quan:
+1. Theo dõi, đôn đốc việc triển khai thực hiện Kế hoạch.
+2. Tổng hợp, báo cáo kết quả thực hiện về Ủy ban nhân dân huyện.
+Điều 3. Chánh Văn phòng Ủy ban nhân dân huyện, Trưởng phòng Lao động - Thương binh và Xã hội; Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+KT. CHỦ TỊCH
+"""
+
+
+def test_articles_of_a_decision_without_roman_level_are_level_one_sections():
+    tree = parse_structure(DECISION)
+    assert [(s.id, s.level) for s in tree.sections] == [("1", 1), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1)]
+    assert tree.get("1").heading.startswith("Ban hành kèm theo Quyết định này Kế hoạch")
+    assert tree.get("2").heading.startswith("Giao Phòng Lao động - Thương binh và Xã hội chủ trì")
+    assert tree.get("3").heading == "Chánh Văn phòng Ủy ban nhân dân huyện, Trưởng phòng Lao động - Thương binh và Xã hội"
+    assert tree.get("3").end <= DECISION.index("Nơi nhận")
+
+
+def test_a_decision_with_an_attached_roman_plan_keeps_the_roman_sections():
+    attached = DECISION + "KẾ HOẠCH\nThực hiện công tác trẻ em năm 2025\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n2. Yêu cầu\nII. NHIỆM VỤ, GIẢI PHÁP\n"
+    assert [s.id for s in parse_structure(attached).sections] == ["I", "I.1", "I.2", "II"]
+    # articles that hold the Roman parts: only the Roman parts are sections
+    inside = "Điều 1. Phê duyệt Kế hoạch với những nội dung sau:\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    assert [s.id for s in parse_structure(inside).sections] == ["I", "I.1"]
+
+
+@pytest.mark.parametrize("line", ["Điều 5 Luật Trẻ em quy định trách nhiệm của gia đình", "điều kiện thực tế của địa phương"])
+def test_prose_about_an_article_is_not_an_article(line):
+    assert [s.id for s in parse_structure(f"{line}\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch.\n").sections] == ["1"]
+
+
+def test_web_page_lines_above_the_document_header_start_no_section():
+    page = ("1. Trang chủ\n2. » Văn bản pháp luật\n"
+            "ỦY BAN NHÂN DÂN HUYỆN VĨNH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 31 /KH-UBND\nKẾ HOẠCH\nVề việc triển khai thực hiện công tác trẻ em năm 2025\n"
+            "1. Mục đích\n- Nâng cao hiệu quả quản lý Nhà nước về công tác bảo vệ, chăm sóc trẻ em.\n2. Yêu cầu\n")
+    assert [s.heading for s in parse_structure(page).sections] == ["Mục đích", "Yêu cầu"]
+    # the motto without accents (OCR) is the header too
+    ocr = page.replace("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CONG HOA XA HOI CHU NGHIA VIET NAM")
+    assert [s.id for s in parse_structure(ocr).sections] == ["1", "2"]
+    # a motto late in the text (an attached form) does not hide the sections before it
+    late = PLAN_000 + "\nMẫu báo cáo\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    assert parse_structure(late).sections[0].id == "I"
 
 
 def test_parenthesised_numbers_and_nested_bullets():
