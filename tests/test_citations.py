@@ -111,6 +111,19 @@ def test_issuer_and_level(sentence, issuer, level):
     assert (c.issuer, c.issuer_level) == (issuer, level)
 
 
+@pytest.mark.parametrize("sentence, issuer", [
+    ("Quyết định số 588/QĐ-TTg ngày 17/5/2019 của Thủ tướng Chính Phủ.", "Thủ tướng Chính phủ"),
+    ("Thông tư số 13/2021/TT-BLĐTBXH ngày 30/9/2021 của Bộ Lao động Thương binh và Xã hội.",
+     "Bộ Lao động - Thương binh và Xã hội"),
+    ("Kế hoạch số 102/KH-UBND ngày 22/4/2024 của UBND Thành phố Quảng Ngãi về việc", "UBND thành phố Quảng Ngãi"),
+    ("Kế hoạch số 31-KH/TU ngày 18/3/2024 của Tỉnh Ủy Quảng Ngãi.", "Tỉnh ủy Quảng Ngãi"),
+    ("Kế hoạch số 12/KH-UBND ngày 02/3/2024 của UBND huyện Thuỷ Nguyên.", "UBND huyện Thủy Nguyên"),
+])
+def test_issuer_printed_as_officially_written(sentence, issuer):
+    """Case, dashes and tone placement vary between plans; one issuer is one string in the registry."""
+    assert only(sentence).issuer == issuer
+
+
 def test_issuer_from_the_code_when_not_written():
     c = only("Nghị quyết số 121/2020/QH14 ngày 19/6/2020 về tiếp tục tăng cường")
     assert (c.issuer, c.issuer_level) == ("Quốc hội", "central")

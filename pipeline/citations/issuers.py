@@ -12,7 +12,7 @@ from functools import cache
 import regex as re
 
 from pipeline.resources import load_yaml
-from pipeline.textutils import fold, squash
+from pipeline.textutils import fold, normalize_tones, squash
 
 _ISSUER_INTRO = re.compile(r"[ \t]*,?\s*(?:của|do)\s+")
 _HARD_STOP = re.compile(r"[,;.:()\[\]“”\"'?!]|\n\s*\n")
@@ -77,15 +77,30 @@ def _bodies() -> tuple[str, ...]:
     return tuple(fold(w) for w in load_yaml("instruments.yaml")["issuer_bodies"])
 
 
+def _name_key(name: str) -> str:
+    """Comparison form of a body's name: folded, dashes and spacing ignored ("Lao động Thương binh")."""
+    return squash(re.sub(r"\s*[-–]\s*", " ", fold(name)))
+
+
 @cache
 def _known_names() -> dict[str, str]:
     data = load_yaml("instruments.yaml")
-    return {fold(v["issuer"]): v["issuer"] for v in data["issuer_codes"].values() if v.get("issuer")}
+    return {_name_key(v["issuer"]): v["issuer"] for v in data["issuer_codes"].values() if v.get("issuer")}
+
+
+@cache
+def _lower_case_words() -> re.Pattern:
+    """Level words written capitalised inside a name ("UBND Huyện …", "Tỉnh Ủy …") -> lower case."""
+    data = load_yaml("instruments.yaml")["issuer_lower_case"]
+    after = "|".join(re.escape(w) for w in sorted(data["after_body"], key=len, reverse=True))
+    bodies = "|".join(re.escape(w) for w in data["bodies"])
+    committees = "|".join(re.escape(w) for w in data["committees"])
+    return re.compile(rf"(?<=^(?:{bodies})\s)(?:{after})(?![\w])|(?<=^(?:{committees})\s)Ủy(?![\w])")
 
 
 def _unshout(phrase: str) -> str:
     """"THỦ TƯỚNG CHÍNH PHỦ" in an upper-case title -> "Thủ tướng Chính phủ"."""
-    known = _known_names().get(fold(phrase))
+    known = _known_names().get(_name_key(phrase))
     if known:
         return known
     words = [w if w in ("UBND", "HĐND") else w.lower() for w in phrase.split()]
@@ -93,9 +108,9 @@ def _unshout(phrase: str) -> str:
 
 
 def clean_issuer(phrase: str) -> str:
-    """Canonical issuer: office prefixes dropped, spelled-out bodies shortened."""
+    """Canonical issuer: office prefixes dropped, spelled-out bodies shortened, known names as printed."""
     _, drops, abbreviations, _, _ = _config()
-    out = squash(phrase)
+    out = normalize_tones(squash(phrase))
     if sum(c.isalpha() for c in out) > 3 and out.isupper():
         out = _unshout(out)
     low = fold(out)
@@ -111,7 +126,10 @@ def clean_issuer(phrase: str) -> str:
         if i >= 0:
             out = out[:i] + short + out[i + len(long):]
             low = fold(out)
-    return out
+    known = _known_names().get(_name_key(out))
+    if known:  # "Thủ tướng Chính Phủ", "Bộ Lao động Thương binh và Xã hội" as officially written
+        return known
+    return _lower_case_words().sub(lambda m: m.group(0).lower(), out)
 
 
 def issuer_level(issuer: str | None, citing_level: str | None = None) -> str | None:
