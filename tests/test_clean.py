@@ -236,3 +236,16 @@ def test_a_text_flattened_into_one_paragraph_gets_its_section_labels_back_at_lin
     # a long paragraph of an ordinary text (one of many) is left alone
     ordinary = flat + "\n" + ("Triển khai thực hiện công tác trẻ em. " * 40 + "\n") * 3
     assert lines_of(cleaned(ordinary))[0] == flat
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["\\r\\n", "\\n", "\\r", "\n", " I. ", " II. ", " 1. ", " 2. ", "MỤC TIÊU", "Mục đích",
+                                 " trẻ em", "\\", "r", "n", ".", ": ", "Triển khai kịp thời, đầy đủ và có hiệu quả " * 4]),
+                max_size=80).map("".join))
+def test_escapes_and_run_on_texts_keep_offsets_exact(s):
+    text, offs = clean(RawDocument(source="t", format="txt", text=s))
+    assert len(text) == len(offs)
+    for ch, o in zip(text, offs, strict=True):
+        assert 0 <= o < len(s)
+        assert s[o] == ch or ch in " \n"
+    assert "\n\n" not in text and text == text.strip()
