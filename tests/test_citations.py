@@ -186,9 +186,9 @@ def test_unaccented_type_words_codes_and_dates(sentence, type_, number, date):
 
 
 def test_unaccented_preamble_cues():
-    """"Can cu" cites, "Thuc hien" / OCR "trin khai" (the "ể" dropped) implement; "thong" is an OCR "tháng"."""
+    """Text without diacritics: "Can cu" cites, "Trien khai" / "Thuc hien" implement, "thang"/"nam" dates."""
     text = ("Can cu Thong tu so 28/2019/TT-BLDTBXH ngay 26/12/2019 cua Bo Lao dong - Thuong binh va Xa hoi; "
-            "trin khai Cong van so 478/LDTBXH-TE ngay 28 thong 2 nam 2022 cua Bo Lao dong - Thuong binh va Xa hoi;"
+            "trien khai Cong van so 478/LDTBXH-TE ngay 28 thang 2 nam 2022 cua Bo Lao dong - Thuong binh va Xa hoi;"
             " Thuc hien van ban so 12/TE-BVTE ngay 3/3/2022 cua Cuc Tre em; UBND tinh ban hanh Ke hoach\n\n"
             "I. MUC DICH, YEU CAU\n")
     assert [(c.number, c.date, c.relation) for c in cite(text)] == [

@@ -15,8 +15,8 @@ import regex as re
 YEAR = r"(?:19|20)\d\d"
 _DAY = r"\d{1,2}"
 _SEP = r"[ \t]*[/.\-][ \t]*"
-# month and year words; a text without diacritics writes "thang"/"nam", OCR reads "tháng" as "thong"
-_MONTH = r"(?:tháng|thang|thong)"
+# month and year words; a text without diacritics writes "thang"/"nam"
+_MONTH = r"(?:tháng|thang)"
 _YEAR_WORD = r"(?:năm|nam)"
 
 # day/month[/year] with slashes, dots or hyphens, or "d tháng m [năm yyyy]"
