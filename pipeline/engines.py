@@ -229,7 +229,7 @@ def _mp_context():
     """forkserver with the pipeline preloaded: workers start (and restart) fast and thread-safe."""
     if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.process"])
+        ctx.set_forkserver_preload(["pipeline.process", "pipeline._warm_worker"])
         return ctx
     return mp.get_context("spawn")
 
