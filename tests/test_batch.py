@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import signal
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from batch_helpers import read_errors, small_plans
 
 from pipeline.batch import assign_doc_ids, collect_inputs, extract_files, run_batch
 from pipeline.cli import main
@@ -20,23 +20,6 @@ from pipeline.engines import DELAY_ENV, DELAY_MATCH_ENV, InlineEngine, Job, Limi
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 SAMPLES = sorted(RAW.glob("*.txt"))
-
-
-def small_plans(folder: Path, n: int) -> list[Path]:
-    """`n` short, distinct plans: the head of a sample plan plus a line naming the copy."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(n):
-        text = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8")[:2500]
-        p = folder / f"plan_{i:03d}.txt"
-        p.write_text(f"{text}\nBản sao số {i}.\n", encoding="utf-8")
-        out.append(p)
-    return out
-
-
-def read_errors(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 # ------------------------------------------------------------------ doc ids

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from batch_helpers import outputs, small_plans
 
 import pipeline.engines as engines
 from pipeline.batch import run_batch
@@ -20,19 +21,6 @@ from pipeline.cache import State
 from pipeline.engines import DELAY_ENV, DELAY_MATCH_ENV, InlineEngine, Limits, LocalEngine
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "data" / "raw").glob("*.txt"))
-
-
-def small_plans(folder: Path, n: int) -> list[Path]:
-    """`n` short, distinct plans: the head of a sample plan plus a line naming the copy."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(n):
-        text = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8")[:2500]
-        p = folder / f"plan_{i:03d}.txt"
-        p.write_text(f"{text}\nBản sao số {i}.\n", encoding="utf-8")
-        out.append(p)
-    return out
 
 
 @pytest.fixture
@@ -185,14 +173,8 @@ def _kill_tree(proc: subprocess.Popen) -> None:
         pass
 
 
-def _outputs(out: Path) -> dict[str, bytes]:
-    """Every output that must not depend on interruptions: records, errors, CSV tables."""
-    files = [*(out / "records").glob("*.json"), out / "errors.csv", *(out / "csv").glob("*.csv")]
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(files) if p.exists()}
-
-
 @pytest.mark.slow
-def test_kill_9_at_any_moment_then_rerun_gives_the_uninterrupted_outputs(tmp_path):
+def test_kill_9_at_any_moment_then_rerun_gives_the_uninterruptedoutputs(tmp_path):
     inp = tmp_path / "in"
     small_plans(inp, 20)
     (inp / "empty.txt").write_bytes(b"")  # errors must not be lost or doubled either
@@ -218,7 +200,7 @@ def test_kill_9_at_any_moment_then_rerun_gives_the_uninterrupted_outputs(tmp_pat
     done = subprocess.run(_run_cmd(inp, out), env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr
     assert "cached" in done.stderr
-    got, want = _outputs(out), _outputs(ref)
+    got, want = outputs(out), outputs(ref)
     assert sorted(got) == sorted(want)
     assert got == want
     rows = list(csv.DictReader((out / "errors.csv").read_text(encoding="utf-8-sig").splitlines()))

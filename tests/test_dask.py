@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from batch_helpers import outputs, small_plans
 
 from pipeline.batch import run_batch
 from pipeline.engines import DaskEngine, Job, Limits, LocalEngine
 
 pytest.importorskip("distributed")
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "data" / "raw").glob("*.txt"))
-
-
-def small_plans(folder: Path, n: int) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(n):
-        text = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8")[:2500]
-        p = folder / f"plan_{i:03d}.txt"
-        p.write_text(f"{text}\nBản sao số {i}.\n", encoding="utf-8")
-        out.append(p)
-    return out
-
-
-def outputs(out: Path) -> dict[str, bytes]:
-    files = [*(out / "records").glob("*.json"), out / "errors.csv", *(out / "csv").glob("*.csv")]
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(files)}
 
 
 @pytest.fixture(scope="module")
