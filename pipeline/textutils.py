@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Old-style tone placement (hoà, thuỳ) -> new style (hòa, thùy): the tone
 # moves from the second vowel of oa/oe/uy to the first. Same length both ways.
@@ -48,14 +49,36 @@ def normalize_tones(s: str) -> str:
 
 
 def fold(s: str) -> str:
-    """Same-length matching key: NFC input assumed; lower case, tones unified, Đ variants unified."""
+    """Same-length matching key: NFC input assumed; lower case, tones unified, Đ variants unified.
+
+    Every stage folds the whole document text, so long texts are cached.
+    """
+    if len(s) >= _LONG:
+        return _fold_long(s)
+    return _fold(s)
+
+
+_LONG = 2000
+
+
+def _fold(s: str) -> str:
     s = s.replace("\u00d0", "Đ").replace("\u0189", "Đ")
     s = normalize_tones(s)
+    lowered = s.lower()
+    # str.lower() maps char by char except for the final sigma, and only a
+    # char that lowers to several (İ -> i̇) changes the length: then char by char.
+    if len(lowered) == len(s) and "\u03a3" not in s:
+        return lowered
     out = []
     for ch in s:
         lo = ch.lower()
         out.append(lo if len(lo) == 1 else ch)
     return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _fold_long(s: str) -> str:
+    return _fold(s)
 
 
 def strip_accents(s: str) -> str:
