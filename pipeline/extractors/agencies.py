@@ -55,12 +55,64 @@ def _name_regex(name: str) -> str:
     return "".join(out)
 
 
+_NAME_SEPARATORS = re.compile(r"(\s*[-–—]\s*|\s*,\s*|\s*&\s*|\s+)")
+
+
+def _first_words(names: list[str]) -> tuple[str, ...] | None:
+    """The literal words one of `names` must start with on the folded text (None: any start).
+
+    Lets `find_mentions` try a name only where one of these words stands
+    instead of scanning the whole text once per gazetteer entry.
+    """
+    words: set[str] = set()
+    for name in names:
+        if name.startswith("re:"):
+            return None
+        first = _NAME_SEPARATORS.split(fold(name).strip())[0]
+        if not first:
+            return None
+        words.update(("và", "&") if first == "và" else (first,))
+    return tuple(sorted(words)) or None
+
+
 @dataclass(frozen=True)
 class _Entry:
     pattern: re.Pattern
     sector: str
     level: str | None  # central/province/district/commune/city, None = from context
     from_organ: bool
+    first_words: tuple[str, ...] | None = None  # a match starts with one of these
+
+
+def _word_positions(folded: str, word: str) -> list[int]:
+    """Every offset of `word` in `folded`, overlapping ones included (str.find is fast)."""
+    out: list[int] = []
+    i = folded.find(word)
+    while i >= 0:
+        out.append(i)
+        i = folded.find(word, i + 1)
+    return out
+
+
+def _entry_matches(entry: _Entry, folded: str, positions: dict[str, list[int]]) -> list:
+    """`entry.pattern.finditer(folded)`, tried only where one of its first words stands."""
+    if entry.first_words is None:
+        return list(entry.pattern.finditer(folded))
+    starts: set[int] = set()
+    for word in entry.first_words:
+        if word not in positions:
+            positions[word] = _word_positions(folded, word)
+        starts.update(positions[word])
+    out = []
+    pos = 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        m = entry.pattern.match(folded, start)
+        if m:
+            out.append(m)
+            pos = max(m.end(), start + 1)
+    return out
 
 
 @dataclass
@@ -90,10 +142,11 @@ def _gazetteer() -> list[_Entry]:
             for level, words in organs.items():
                 organ_alt = "(?:" + "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True)) + ")"
                 pat = re.compile(_B + not_after + organ_alt + r"\s+" + func_alt + _E)
-                entries.append(_Entry(pat, sector, level, True))
+                entries.append(_Entry(pat, sector, level, True, _first_words(words)))
         for level, names in (spec.get("names") or {}).items():
             alt = "(?:" + "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True)) + ")"
-            entries.append(_Entry(re.compile(_B + alt + _E), sector, None if level == "any" else level, False))
+            entries.append(_Entry(re.compile(_B + alt + _E), sector, None if level == "any" else level, False,
+                                  _first_words(names)))
     return entries
 
 
@@ -258,8 +311,9 @@ def find_mentions(text: str, plan_level: str | None, year: int | None = None) ->
     """Every agency name in `text`, longest first, with its level(s) resolved."""
     folded = fold(text)
     raw: list[tuple[int, int, _Entry]] = []
+    positions: dict[str, list[int]] = {}
     for entry in _gazetteer():
-        for m in entry.pattern.finditer(folded):
+        for m in _entry_matches(entry, folded, positions):
             raw.append((m.start(), m.end(), entry))
     raw += _shared_organ_lists(folded)
     raw.sort(key=lambda r: (r[0], -(r[1] - r[0]), not r[2].from_organ))
