@@ -19,7 +19,9 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+
+import regex
 
 from pipeline.document import RawDocument
 from pipeline.resources import load_yaml
@@ -95,8 +97,14 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SPACES = "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
 
+_ANY_MARK = regex.compile(r"[\p{M}\x00]")
+
+
 def _nfc_mapped(raw: str) -> Mapped:
     """NFC per cluster (a starter and its combining marks), keeping offsets."""
+    if unicodedata.is_normalized("NFC", raw) and not _ANY_MARK.search(raw):
+        # no mark, no NUL: every cluster is one character that NFC keeps
+        return Mapped(raw, list(range(len(raw))))
     # a combining mark separated from its letter by spaces ("e ̂") belongs to the letter
     raw_fixed = re.sub(r"(?<=[\w\u0300-\u036f])[ \u00a0]+(?=[\u0300-\u036f])", lambda m: "\x00" * len(m.group(0)), raw)
     t: list[str] = []
@@ -140,11 +148,13 @@ def _normalize_spaces(m: Mapped) -> Mapped:
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 
+@lru_cache(maxsize=65536)
 def _toneless(s: str) -> str:
     d = unicodedata.normalize("NFD", s.lower())
     return unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONE_MARKS))
 
 
+@lru_cache(maxsize=65536)
 def is_syllable(word: str, standalone: bool = True) -> bool:
     """Is `word` a well-formed Vietnamese syllable? (`standalone`: also a real vowel-initial word)."""
     if not word or not word.isalpha():
