@@ -90,6 +90,9 @@ def _complete(text: str, folded: str, mention: Mention, pos: int) -> Mention:
     return mention
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
     """Every instrument mention in `text`, in order of position."""
     folded = fold(text) if folded is None else folded
@@ -101,7 +104,7 @@ def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
     used_symbols: set[int] = set()
 
     for tm in type_re.finditer(folded):
-        type_name = canon.get(re.sub(r"\s+", " ", tm.group(0)), None)
+        type_name = canon.get(_SPACES.sub(" ", tm.group(0)), None)
         intro = _NUMBER_INTRO.match(folded, tm.end())
         at = intro.end() if intro else tm.end()
         if at in symbols:

@@ -11,7 +11,7 @@ space for the party dash ("28 CT/TW"), a space inside a code ("LĐT BXH").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex as re
 
@@ -127,12 +127,18 @@ def issuer_of_codes(codes: tuple[str, ...]) -> tuple[str | None, str | None]:
     return None, None
 
 
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+@lru_cache(maxsize=4096)
 def norm_number(number: str) -> str:
     """Comparison form of a symbol: upper case, no spaces, no leading zeros (07 -> 7)."""
     s = nfc(number).replace("\u00d0", "Đ").replace("\u0189", "Đ").upper()
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    s = re.sub(r"\s+", "", s)
-    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", s)
+    s = _DASHES.sub("-", s)
+    s = _SPACES.sub("", s)
+    return _LEADING_ZEROS.sub("", s)
 
 
 def symbol_key(number: str, year: int | None) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex as re
 
@@ -380,11 +380,17 @@ def _filler() -> frozenset[str]:
     return frozenset(fold(w) for w in _resources()["list_filler"])
 
 
+_STOP = re.compile(r"[.;:!?]")
+_ITEM_LINE = re.compile(r"\n[ \t]*(?:[-+•*]|\d{1,2}[.)]|[a-zđ]\))")
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=16384)
 def _is_filler(gap: str) -> bool:
     """Only separators and vague group words between two bodies of one list."""
-    if re.search(r"[.;:!?]", gap) or re.search(r"\n[ \t]*(?:[-+•*]|\d{1,2}[.)]|[a-zđ]\))", gap):
+    if _STOP.search(gap) or _ITEM_LINE.search(gap):
         return False
-    words = re.findall(r"\w+", gap)
+    words = _WORDS.findall(gap)
     return len(words) <= 14 and all(w in _filler() for w in words)
 
 
@@ -410,11 +416,14 @@ def _excluded_spans(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+_SENTENCE_CUT = re.compile(r"[.;!?](?!\d)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•]|\d{1,2}[.)]|[a-zđ]\)))")
+
+
 def _sentence_start(folded: str, pos: int) -> int:
     """Start of the sentence holding `pos` (after . ; ! ? or an item label line)."""
     lo = max(0, pos - 300)
     cut = lo
-    for m in re.finditer(r"[.;!?](?!\d)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•]|\d{1,2}[.)]|[a-zđ]\)))", folded[lo:pos]):
+    for m in _SENTENCE_CUT.finditer(folded[lo:pos]):
         cut = lo + m.end()
     return cut
 
@@ -464,13 +473,22 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
     return roles
 
 
+@cache
+def _letterhead_regexes() -> list[re.Pattern]:
+    return [re.compile(rf"^[\W_]*(?:{'|'.join(_name_regex(w) for w in words)})(?!\w)", flags=re.M)
+            for words in _resources()["letterhead_end"]]
+
+
+_LEAD_IN = re.compile(r"[\W_]*(?:(?:kính\s+)?đề\s+nghị|giao)?[\W_]*")
+_LINE_REST = re.compile(r"[\s:.*_)(]*")
+
+
 def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) -> None:
     """A line holding nothing but bodies ("Sở Y tế:", "Đề nghị Huyện đoàn") heads a block: lead/requested."""
     starts = [f.start for f in found]
     letterhead = None
-    for words in _resources()["letterhead_end"]:
-        alt = "|".join(_name_regex(w) for w in words)
-        letterhead = re.search(rf"^[\W_]*(?:{alt})(?!\w)", folded[:4000], flags=re.M)
+    for pattern in _letterhead_regexes():
+        letterhead = pattern.search(folded[:4000])
         if letterhead:
             break
     line_start = 0
@@ -482,14 +500,14 @@ def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) ->
         i = bisect.bisect_left(starts, line_start)
         members: list[int] = []
         pos = line_start
-        lead_in = re.match(r"[\W_]*(?:(?:kính\s+)?đề\s+nghị|giao)?[\W_]*", folded[line_start:line_end])
+        lead_in = _LEAD_IN.match(folded[line_start:line_end])
         requested = "đề" in lead_in.group(0)
         pos += lead_in.end()
         while i < len(found) and found[i].end <= line_end and _is_filler(folded[pos:found[i].start]):
             members.append(i)
             pos = found[i].end
             i += 1
-        if members and len(line) < 200 and re.fullmatch(r"[\s:.*_)(]*", folded[pos:line_end]):
+        if members and len(line) < 200 and _LINE_REST.fullmatch(folded[pos:line_end]):
             for j in members:
                 if roles[j] is None:
                     roles[j] = "requested" if requested else "lead"

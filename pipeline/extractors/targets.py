@@ -177,11 +177,15 @@ def _clause_bounds(folded: str) -> list[int]:
     return [m.end() if folded[m.start()] != "," else m.start() + 1 for m in _rx()["boundary"].finditer(folded)]
 
 
+_DATE_OR_SYMBOL = re.compile(r"[ \t]*[/\-–.,:)]\s*\d")
+_WORD_NEXT = re.compile(r"[/\w]")
+
+
 def _is_count(folded: str, v: _Value, seg: str, clause_end: int) -> bool:
     """A bare number is a target only as a count of things after a count cue."""
     rx = _rx()
     after = folded[v.num_end:v.num_end + 40]
-    if re.match(r"[ \t]*[/\-–.,:)]\s*\d", after) or re.match(r"[/\w]", after):
+    if _DATE_OR_SYMBOL.match(after) or _WORD_NEXT.match(after):
         return False  # a date, a symbol, a list number
     if v.value != int(v.value) or (1900 <= v.value <= 2100 and "." not in folded[v.start:v.num_end]):
         return False
