@@ -182,6 +182,8 @@ def _same_case(a: str, b: str) -> bool:
 
 def _joins(a: str, b: str) -> bool:
     """Are words `a` and `b` two halves of one syllable split by a PDF tool?"""
+    if is_syllable(a) and is_syllable(b):
+        return False  # the common case, answered from the cache
     if a.isdigit() or b.isdigit() or not _same_case(a, b) or not _VN_MARKED.search(a + b):
         return False
     return (not is_syllable(a) or not is_syllable(b)) and is_syllable(a + b, standalone=False)
