@@ -15,6 +15,7 @@ leaves a half-written output behind.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from pipeline.exports.tables import TABLES, build_tables
@@ -23,22 +24,38 @@ __all__ = ["TABLES", "build_tables", "write_dataset"]
 
 
 def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[str, Path]:
-    """Build the tables from `records_dir/*.json` and write every output; return {name: path}."""
+    """Build the tables from `records_dir/*.json` and write every output; return {name: path}.
+
+    The records are read once, streamed into the Parquet files (stream.py);
+    CSV, DuckDB, the workbook and the report are then written from those
+    files (the report reads the records again for its plan pages), so peak
+    memory does not grow with the number of rows.
+    """
     from pipeline.exports.csv_export import write_csv
-    from pipeline.exports.duckdb_export import write_duckdb
+    from pipeline.exports.duckdb_export import connect_parquet, write_duckdb
     from pipeline.exports.files import iter_records
-    from pipeline.exports.parquet_export import write_parquet
     from pipeline.exports.report import write_report
+    from pipeline.exports.stream import write_parquet_tables
     from pipeline.exports.workbook import write_workbook
 
     records_dir, out_dir = Path(records_dir), Path(out_dir)
+    parquet_dir = out_dir / "parquet"
+    out_dir.mkdir(parents=True, exist_ok=True)
     all_errors = list(errors)  # records that cannot be read are added while streaming, before the errors table
-    frames = build_tables(iter_records(records_dir, errors=all_errors), all_errors)
     written: dict[str, Path] = {}
-    for name, df in frames.items():
-        written[f"csv/{name}.csv"] = write_csv(df, out_dir / "csv" / f"{name}.csv")
-        written[f"parquet/{name}.parquet"] = write_parquet(df, name, out_dir / "parquet" / f"{name}.parquet")
-    written["plans.duckdb"] = write_duckdb(frames, out_dir / "plans.duckdb")
-    written["comparison.xlsx"] = write_workbook(frames, out_dir / "comparison.xlsx")
-    written["report.html"] = write_report(frames, records_dir, out_dir / "report.html")
+    # staged tables and DuckDB's spill files; inside out_dir, so on the same disk as the outputs
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".export-") as staging_dir:
+        staging = Path(staging_dir)
+        parquet = write_parquet_tables(iter_records(records_dir, errors=all_errors), all_errors, parquet_dir,
+                                       staging)
+        for name, path in parquet.items():
+            written[f"csv/{name}.csv"] = write_csv(path, out_dir / "csv" / f"{name}.csv")
+            written[f"parquet/{name}.parquet"] = path
+        written["plans.duckdb"] = write_duckdb(parquet_dir, out_dir / "plans.duckdb", temp_dir=staging / "duckdb")
+        con = connect_parquet(parquet_dir, temp_dir=staging / "duckdb")
+        try:
+            written["comparison.xlsx"] = write_workbook(con, parquet_dir, out_dir / "comparison.xlsx")
+            written["report.html"] = write_report(con, records_dir, out_dir / "report.html")
+        finally:
+            con.close()
     return written

@@ -18,8 +18,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.exports.files import atomic_path
+from pipeline.exports.parquet_export import iter_columns
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,13 +47,41 @@ def csv_cell(value: Any) -> Any:
     return neutralise(str(value))
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """Write `df` as an Excel-friendly CSV, atomically."""
+def _text_cells(values: list) -> list:
+    return ["" if v is None else ("'" + v if v.startswith(FORMULA_TRIGGERS) else v) for v in values]
+
+
+def _number_cells(values: list) -> list:
+    return ["" if v is None or v != v else v for v in values]  # v != v: NaN
+
+
+def _bool_cells(values: list) -> list:
+    return ["" if v is None else ("true" if v else "false") for v in values]
+
+
+def _date_cells(values: list) -> list:
+    return ["" if v is None else v.isoformat() for v in values]
+
+
+# Column-wise equivalents of csv_cell for the dataset's Arrow types (a batch at a time, no per-cell dispatch).
+_COLUMN_CELLS = {"string": _text_cells, "int64": _number_cells, "double": _number_cells, "bool": _bool_cells,
+                 "date32[day]": _date_cells}
+
+
+def _cells_of(arrow_type: pa.DataType):
+    return _COLUMN_CELLS.get(str(arrow_type), lambda values: [csv_cell(v) for v in values])
+
+
+def write_csv(parquet_path: Path, path: Path) -> Path:
+    """Write a table's Parquet file as an Excel-friendly CSV, atomically, a batch of rows at a time."""
+    schema = pq.read_schema(str(parquet_path))
+    converters = [_cells_of(field.type) for field in schema]
     with atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
             # Text cells are quoted (QUOTE_NONNUMERIC); numbers are left bare so Excel reads them as numbers.
             writer = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-            writer.writerow(list(df.columns))
-            for row in df.itertuples(index=False, name=None):
-                writer.writerow([csv_cell(v) for v in row])
+            writer.writerow(schema.names)
+            for columns in iter_columns(parquet_path):
+                writer.writerows(zip(*(cells(values) for cells, values in zip(converters, columns, strict=True)),
+                                     strict=True))
     return path

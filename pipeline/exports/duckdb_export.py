@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.exports.files import atomic_path
 from pipeline.exports.parquet_export import to_arrow
+from pipeline.exports.tables import TABLES
 
 VIEWS = {
     # One row per (plan, theme): how many tasks of the plan carry the theme.
@@ -53,17 +54,47 @@ VIEWS = {
 }
 
 
-def write_duckdb(frames: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Create the database in a temporary file, then move it over `path`."""
+# The export runs beside a batch and its memory must not grow with the corpus: DuckDB gets a small
+# buffer pool and spills to a temporary folder past it (it copies tables and sorts, nothing more).
+DUCKDB_SETTINGS = {"memory_limit": "64MB", "threads": 1}
+
+
+def _config(temp_dir: Path | None) -> dict:
+    return {**DUCKDB_SETTINGS, **({"temp_directory": str(temp_dir)} if temp_dir else {})}
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def write_duckdb(parquet_dir: Path, path: Path, tables: list[str] = TABLES, temp_dir: Path | None = None) -> Path:
+    """Create the database (tables copied from the Parquet files) in a temporary file, then move it over `path`."""
     with atomic_path(path) as tmp:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config=_config(temp_dir))
         try:
-            for name, df in frames.items():
-                arrow = to_arrow(df, name)  # noqa: F841 - read by DuckDB's replacement scan
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow')
+            for name in tables:
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({_sql_path(parquet_dir / f"{name}.parquet")})')
             for name, sql in VIEWS.items():
                 con.execute(f'CREATE VIEW "{name}" AS {sql}')
             con.execute("CHECKPOINT")
         finally:
             con.close()
     return path
+
+
+def connect_parquet(parquet_dir: Path, tables: list[str] = TABLES,
+                    temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB whose tables are views over the Parquet files: what pivots, workbook and report read."""
+    con = duckdb.connect(":memory:", config=_config(temp_dir))
+    for name in tables:
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({_sql_path(parquet_dir / f"{name}.parquet")})')
+    return con
+
+
+def connect_frames(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+    """The same for in-memory tables (`build_tables`), e.g. to compute the pivots in a notebook."""
+    con = duckdb.connect(":memory:", config=DUCKDB_SETTINGS)
+    for name, df in frames.items():
+        arrow = to_arrow(df, name)  # noqa: F841 - read by DuckDB's replacement scan
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow')
+    return con

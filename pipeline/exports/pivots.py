@@ -3,11 +3,18 @@
 plan × theme (tasks per theme), instrument × plan (who cites what),
 indicator × plan (targets side by side) and sector × theme (who is
 responsible for what). The workbook and the report both show these, so they
-are computed once here from the dataset's tables.
+are computed here from the dataset's tables.
+
+Every function takes a DuckDB connection holding the tables (views over the
+Parquet files, `duckdb_export.connect_parquet`, or `connect_frames` for
+in-memory tables): the big tables are aggregated in DuckDB and only the
+small results (one row per plan, instrument, indicator or sector) reach
+pandas, so a million task rows never become a DataFrame.
 """
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from pipeline.indicators import canonical_indicators
@@ -15,18 +22,19 @@ from pipeline.indicators import canonical_indicators
 UNIT_SIGNS = {"%": "%", "per_1000": "‰", "per_100000": "/100.000", "count": ""}
 
 
-def _plans(frames: dict[str, pd.DataFrame]) -> pd.Series:
+def _plans(con: duckdb.DuckDBPyConnection) -> pd.Series:
     """doc_id -> plan label, in document order."""
-    docs = frames["documents"]
-    return pd.Series(docs["plan"].astype(object).values, index=docs["doc_id"].astype(object).values)
+    docs = con.execute("SELECT doc_id, plan FROM documents").fetchall()
+    return pd.Series([p for _, p in docs], index=[d for d, _ in docs], dtype=object)
 
 
-def plan_theme(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def plan_theme(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rows: plans (all of them, even with no tagged task); columns: themes; cells: number of tasks."""
-    plans = _plans(frames)
-    tt = frames["task_themes"]
-    tt = tt[tt["kind"] == "theme"].astype({"doc_id": object, "theme": object, "task_id": object})
-    counts = tt.groupby(["doc_id", "theme"])["task_id"].nunique().unstack(fill_value=0)
+    plans = _plans(con)
+    long = con.execute("""SELECT doc_id, theme, count(DISTINCT task_id) AS n FROM task_themes
+                          WHERE kind = 'theme' AND doc_id IS NOT NULL AND theme IS NOT NULL
+                          GROUP BY doc_id, theme""").df().astype({"doc_id": object, "theme": object})
+    counts = long.set_index(["doc_id", "theme"])["n"].unstack(fill_value=0)
     counts = counts.reindex(plans.index, fill_value=0)
     counts.index = pd.Index(plans.values, name="plan")
     counts = counts[sorted(counts.columns, key=lambda t: (-counts[t].sum(), t))]
@@ -34,13 +42,16 @@ def plan_theme(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return counts.astype(int)
 
 
-def instrument_plan(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def instrument_plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rows: instruments (most widely cited first); columns: type, name, n_plans, then one per plan
     with the number of mentions (blank where the plan does not cite it)."""
-    plans = _plans(frames)
-    inst = frames["instruments"].astype(object)
-    cit = frames["citations"].astype({"doc_id": object, "instrument_key": object})
-    counts = cit.groupby(["instrument_key", "doc_id"]).size().unstack()
+    plans = _plans(con)
+    inst = con.execute("SELECT key, type, number, name, n_plans FROM instruments").df().astype(object)
+    long = con.execute("""SELECT instrument_key, doc_id, count(*) AS n FROM citations
+                          WHERE instrument_key IS NOT NULL AND doc_id IS NOT NULL
+                          GROUP BY instrument_key, doc_id""").df().astype({"instrument_key": object,
+                                                                          "doc_id": object})
+    counts = long.set_index(["instrument_key", "doc_id"])["n"].unstack()
     counts = counts.reindex(index=list(inst["key"]), columns=list(plans.index))
     counts.columns = list(plans.values)
     label = inst["number"].where(inst["number"].notna(), inst["name"])
@@ -65,11 +76,13 @@ def format_target(row: pd.Series) -> str:
     return text
 
 
-def indicator_plan(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def indicator_plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rows: canonical indicators (then uncategorised indicator texts); columns: plans;
     cells: every target of that plan for that indicator, '; '-joined."""
-    plans = _plans(frames)
-    t = frames["targets"].astype(object)
+    plans = _plans(con)
+    # targets are few (a handful per plan) and their order matters (cells list them as they come)
+    t = con.execute("""SELECT doc_id, indicator, indicator_id, indicator_label, value, unit, comparator, target_year
+                       FROM targets""").df().astype(object)
     if t.empty:
         return pd.DataFrame(columns=["indicator_id", "indicator", *plans.values])
     t = t.assign(
@@ -88,16 +101,17 @@ def indicator_plan(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return cells.iloc[order].reset_index(drop=True)
 
 
-def sector_theme(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def sector_theme(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rows: agency sectors; columns: themes; cells: number of tasks assigned to the sector on the theme."""
-    ta = frames["task_agencies"].astype(object)
-    tt = frames["task_themes"].astype(object)
-    tt = tt[tt["kind"] == "theme"]
-    joined = ta.merge(tt[["doc_id", "task_id", "theme"]], on=["doc_id", "task_id"])
-    if joined.empty:
+    long = con.execute("""
+        SELECT ta.sector, tt.theme, count(DISTINCT ta.doc_id || '#' || ta.task_id) AS n
+        FROM task_agencies ta
+        JOIN task_themes tt ON tt.doc_id = ta.doc_id AND tt.task_id = ta.task_id AND tt.kind = 'theme'
+        WHERE ta.sector IS NOT NULL AND tt.theme IS NOT NULL
+        GROUP BY ta.sector, tt.theme""").df().astype({"sector": object, "theme": object})
+    if long.empty:
         return pd.DataFrame(index=pd.Index([], name="sector"))
-    joined["task"] = joined["doc_id"] + "#" + joined["task_id"]
-    counts = joined.groupby(["sector", "theme"])["task"].nunique().unstack(fill_value=0)
+    counts = long.set_index(["sector", "theme"])["n"].unstack(fill_value=0)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index]
     counts = counts[sorted(counts.columns, key=lambda c: (-counts[c].sum(), c))]
     counts.columns.name = "theme"

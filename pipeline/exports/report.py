@@ -7,15 +7,22 @@ one colour per kind. The highlighting is spaCy displaCy's span renderer
 (overlapping spans stack, labels on top), fed Docs built on a blank
 Vietnamese vocabulary: no model is downloaded. Plan pages are shown one at a
 time with CSS `:target`, so the file opens fast even with many plans.
+
+The file is written piece by piece (a plan page at a time, the records read
+again one by one), so its size never sits in memory. Only the first
+`MAX_PLAN_PAGES` plans get a page (each is ~150 KB of highlighted text; a
+browser struggles past a few tens of MB) and the report says so; every plan
+is still in the heatmap, the registry and the dataset.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import regex
 
@@ -30,7 +37,7 @@ KIND_COLOURS = {  # kind -> (label shown, colour)
 }
 KIND_NAMES = {"citations": "văn bản được trích dẫn (citation)", "agencies": "cơ quan (agency)",
               "deadlines": "thời hạn (deadline)", "targets": "chỉ tiêu (target)"}
-MAX_PLAN_PAGES = 500  # past this the report lists plans without their full text (the file would get huge)
+MAX_PLAN_PAGES = 200  # past this the report lists plans without their full text (~30 MB already)
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#222}
@@ -75,8 +82,8 @@ def _plan_link(doc_id: str, label: str, with_page: set[str]) -> str:
 
 # --- corpus-level parts ----------------------------------------------------------
 
-def _heatmap(frames: dict[str, pd.DataFrame], plan_ids: dict[str, str], with_page: set[str]) -> str:
-    table = pivots.plan_theme(frames)
+def _heatmap(con: duckdb.DuckDBPyConnection, plan_ids: dict[str, str], with_page: set[str]) -> str:
+    table = pivots.plan_theme(con)
     if table.empty or table.shape[1] == 0:
         return '<p class="muted">Chưa có nhiệm vụ nào được gắn chủ đề (no task has a theme yet).</p>'
     top = max(int(table.values.max()), 1)
@@ -94,8 +101,8 @@ def _heatmap(frames: dict[str, pd.DataFrame], plan_ids: dict[str, str], with_pag
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _instruments(frames: dict[str, pd.DataFrame], plan_of: dict[str, str], with_page: set[str]) -> str:
-    inst = frames["instruments"].astype(object)
+def _instruments(con: duckdb.DuckDBPyConnection, plan_of: dict[str, str], with_page: set[str]) -> str:
+    inst = con.execute("SELECT * FROM instruments").df().astype(object)
     if inst.empty:
         return '<p class="muted">Không có văn bản nào được trích dẫn (no citation).</p>'
     rows = []
@@ -113,9 +120,9 @@ def _instruments(frames: dict[str, pd.DataFrame], plan_of: dict[str, str], with_
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _links(frames: dict[str, pd.DataFrame], plan_of: dict[str, str], with_page: set[str]) -> str:
-    cit = frames["citations"].astype(object)
-    cit = cit[cit["cited_doc_id"].notna()]
+def _links(con: duckdb.DuckDBPyConnection, plan_of: dict[str, str], with_page: set[str]) -> str:
+    cit = con.execute("SELECT doc_id, cited_doc_id, relation, evidence FROM citations "
+                      "WHERE cited_doc_id IS NOT NULL").df().astype(object)
     if cit.empty:
         return ('<p class="muted" id="plan-links">Không kế hoạch nào trong kho trích dẫn một kế hoạch khác '
                 "trong kho (no plan of the corpus cites another plan of the corpus).</p>")
@@ -126,8 +133,8 @@ def _links(frames: dict[str, pd.DataFrame], plan_of: dict[str, str], with_page: 
     return f'<ul id="plan-links">{"".join(items)}</ul>'
 
 
-def _targets(frames: dict[str, pd.DataFrame]) -> str:
-    table = pivots.indicator_plan(frames)
+def _targets(con: duckdb.DuckDBPyConnection) -> str:
+    table = pivots.indicator_plan(con)
     if table.empty:
         return '<p class="muted">Chưa có chỉ tiêu nào (no target).</p>'
     head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
@@ -234,40 +241,47 @@ def plan_page(record: dict, plan: str) -> str:
             f"<h3>Giá trị trích xuất (extracted values)</h3>{_value_rows(record)}</article>")
 
 
-def _plan_pages(records: Iterable[dict], plan_of: dict[str, str], with_page: set[str]) -> Iterable[str]:
+def _plan_pages(records: Iterable[dict], plan_of: dict[str, str], with_page: set[str]) -> Iterator[str]:
+    """One page per record of `with_page`, one at a time; stops reading once they are all done."""
+    left = set(with_page)
     for record in records:
-        if record["doc_id"] in with_page:
+        if record["doc_id"] in left:
+            left.discard(record["doc_id"])
             yield plan_page(record, plan_of.get(record["doc_id"], record["doc_id"]))
+            if not left:
+                return
 
 
-def write_report(frames: dict[str, pd.DataFrame], records_dir: Path, path: Path,
+def write_report(con: duckdb.DuckDBPyConnection, records_dir: Path, path: Path,
                  max_plan_pages: int = MAX_PLAN_PAGES) -> Path:
-    docs = frames["documents"].astype(object)
-    plan_of = dict(zip(docs["doc_id"], docs["plan"], strict=True))
+    """The report from the dataset's tables in `con` and the records (read again for the plan pages)."""
+    plan_of = dict(con.execute("SELECT doc_id, plan FROM documents").fetchall())
     plan_ids = {p: d for d, p in plan_of.items()}
-    with_page = set(list(docs["doc_id"])[:max_plan_pages])
-    plan_list = "".join(f"<li>{_plan_link(d, p, with_page)} <span class='muted'>({_e(d)})</span></li>"
-                        for d, p in plan_of.items())
+    with_page = set(list(plan_of)[:max_plan_pages])
     omitted = len(plan_of) - len(with_page)
-    note = f'<p class="muted">{omitted} kế hoạch không có trang riêng (only the first {max_plan_pages} plans have a page).</p>' \
-        if omitted > 0 else ""
-    body = [
-        '<header><h1>So sánh các kế hoạch bảo vệ trẻ em</h1><nav><a href="#heatmap">Chủ đề</a>'
-        '<a href="#instruments">Văn bản</a><a href="#targets">Chỉ tiêu</a><a href="#plans">Kế hoạch</a></nav></header>',
-        "<main>",
-        f'<section id="heatmap"><h2>Kế hoạch × chủ đề (số nhiệm vụ)</h2>{_heatmap(frames, plan_ids, with_page)}</section>',
-        f'<section id="instruments"><h2>Văn bản được trích dẫn (instrument registry)</h2>'
-        f"{_instruments(frames, plan_of, with_page)}<h3>Liên kết giữa các kế hoạch trong kho</h3>"
-        f"{_links(frames, plan_of, with_page)}</section>",
-        f'<section id="targets"><h2>Chỉ tiêu theo kế hoạch (targets side by side)</h2>{_targets(frames)}</section>',
-        f'<section id="plans"><h2>Kế hoạch ({len(plan_of)})</h2><ul>{plan_list}</ul>{note}</section>',
-        *_plan_pages(iter_records(records_dir), plan_of, with_page),
-        "</main>",
-    ]
-    page = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>So sánh kế hoạch bảo vệ trẻ em</title><style>{CSS}</style></head>"
-            f"<body>{''.join(body)}</body></html>")
-    with atomic_path(path) as tmp:
-        tmp.write_text(page, encoding="utf-8")
+    note = (f'<p class="muted">{omitted} kế hoạch không có trang riêng: chỉ {max_plan_pages} kế hoạch đầu tiên '
+            f"có trang (only the first {max_plan_pages} plans have a page, to keep this file small enough for "
+            "a browser; every plan is in the tables above and in the dataset).</p>") if omitted > 0 else ""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        out.write('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+                  '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                  f"<title>So sánh kế hoạch bảo vệ trẻ em</title><style>{CSS}</style></head><body>")
+        out.write('<header><h1>So sánh các kế hoạch bảo vệ trẻ em</h1><nav><a href="#heatmap">Chủ đề</a>'
+                  '<a href="#instruments">Văn bản</a><a href="#targets">Chỉ tiêu</a><a href="#plans">Kế hoạch</a>'
+                  "</nav></header><main>")
+        out.write(f'<section id="heatmap"><h2>Kế hoạch × chủ đề (số nhiệm vụ)</h2>'
+                  f"{_heatmap(con, plan_ids, with_page)}</section>")
+        out.write(f'<section id="instruments"><h2>Văn bản được trích dẫn (instrument registry)</h2>'
+                  f"{_instruments(con, plan_of, with_page)}<h3>Liên kết giữa các kế hoạch trong kho</h3>"
+                  f"{_links(con, plan_of, with_page)}</section>")
+        out.write(f'<section id="targets"><h2>Chỉ tiêu theo kế hoạch (targets side by side)</h2>'
+                  f"{_targets(con)}</section>")
+        out.write(f'<section id="plans"><h2>Kế hoạch ({len(plan_of)})</h2><ul>')
+        for d, p in plan_of.items():
+            out.write(f"<li>{_plan_link(d, p, with_page)} <span class='muted'>({_e(d)})</span></li>")
+        out.write(f"</ul>{note}</section>")
+        if with_page:
+            for page in _plan_pages(iter_records(records_dir), plan_of, with_page):
+                out.write(page)
+        out.write("</main></body></html>")
     return path

@@ -11,6 +11,7 @@ two in step. Writers (csv, parquet, duckdb, workbook, report) only format.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -251,107 +252,182 @@ def _key_resolver(registry_keys: list[str]):
 
 # --- the builder -------------------------------------------------------------------
 
-@dataclass
-class TableBuilder:
-    """Accumulates rows record by record; `frames()` turns them into typed DataFrames."""
+ROW_TABLES = ("documents", "sections", "tasks", "task_themes", "citations", "agencies", "task_agencies",
+              "deadlines", "targets")  # tables with rows from a single record (the rest are corpus-level)
+REGISTRY_DROP = ("text", "start", "end", "section")  # evidence and position: the registry never reads them
 
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
-    slim: list[dict] = field(default_factory=list)  # metadata + citations only, for the registry
 
-    def add(self, record: dict) -> None:
-        doc_id = record["doc_id"]
-        meta = dict(record.get("metadata") or {})
-        meta["province"] = normalize_province(meta.get("province"))
-        meta["province_2025"] = province_after_2025(meta["province"], meta.get("province_2025"))
-        counts = {k: len(record.get(k) or []) for k in
-                  ("sections", "tasks", "citations", "agencies", "deadlines", "targets")}
-        self.rows["documents"].append({
-            "doc_id": doc_id, "plan": plan_name(meta), "plan_key": plan_key(meta),
-            "source": record.get("source"), "format": record.get("format"), "pages": record.get("pages"),
-            "n_chars": len(record.get("text") or ""),
-            **{k: meta.get(k) for k in ("doc_type", "number", "issue_date", "issuer", "admin_level",
-                                        "province", "province_2025", "locality", "year", "title", "signer")},
-            **{f"n_{k}": n for k, n in counts.items()},
-            "warnings": LIST_SEP.join(record.get("warnings") or []) or None,
-            "pipeline_version": record.get("pipeline_version"),
+def record_rows(record: dict) -> dict[str, list[dict]]:
+    """The rows one record contributes to each table in `ROW_TABLES`.
+
+    Corpus-level values are left for `finish_documents` / `finish_citations`:
+    a plan label may still need its doc_id (duplicates), a citation's
+    `instrument_key` its registry row and `cited_doc_id` the corpus.
+    """
+    rows: dict[str, list[dict]] = {t: [] for t in ROW_TABLES}
+    doc_id = record["doc_id"]
+    meta = dict(record.get("metadata") or {})
+    meta["province"] = normalize_province(meta.get("province"))
+    meta["province_2025"] = province_after_2025(meta["province"], meta.get("province_2025"))
+    counts = {k: len(record.get(k) or []) for k in
+              ("sections", "tasks", "citations", "agencies", "deadlines", "targets")}
+    rows["documents"].append({
+        "doc_id": doc_id, "plan": plan_name(meta), "plan_key": plan_key(meta),
+        "source": record.get("source"), "format": record.get("format"), "pages": record.get("pages"),
+        "n_chars": len(record.get("text") or ""),
+        **{k: meta.get(k) for k in ("doc_type", "number", "issue_date", "issuer", "admin_level",
+                                    "province", "province_2025", "locality", "year", "title", "signer")},
+        **{f"n_{k}": n for k, n in counts.items()},
+        "warnings": LIST_SEP.join(record.get("warnings") or []) or None,
+        "pipeline_version": record.get("pipeline_version"),
+    })
+    text = record.get("text") or ""
+    for s in record.get("sections") or []:
+        heading_end = s.get("heading_end") or 0
+        evidence = text[s["start"]:heading_end] if heading_end > s.get("start", 0) else s.get("heading")
+        rows["sections"].append({
+            "doc_id": doc_id, "section": s.get("id"), "level": s.get("level"), "label": s.get("label"),
+            "parent": s.get("parent"), "heading": s.get("heading"), "start": s.get("start"),
+            "end": s.get("end"), "evidence": evidence,
         })
-        text = record.get("text") or ""
-        for s in record.get("sections") or []:
-            heading_end = s.get("heading_end") or 0
-            evidence = text[s["start"]:heading_end] if heading_end > s.get("start", 0) else s.get("heading")
-            self.rows["sections"].append({
-                "doc_id": doc_id, "section": s.get("id"), "level": s.get("level"), "label": s.get("label"),
-                "parent": s.get("parent"), "heading": s.get("heading"), "start": s.get("start"),
-                "end": s.get("end"), "evidence": evidence,
-            })
-        for t in record.get("tasks") or []:
-            task = {"doc_id": doc_id, "task_id": t.get("id"), "section": t.get("section"),
-                    "start": t.get("start"), "end": t.get("end"), "evidence": t.get("text")}
-            self.rows["tasks"].append({
-                **task, "label": t.get("label"),
-                **{k: LIST_SEP.join(t.get(k) or []) or None for k in ("themes", "activities", "agencies")},
-            })
-            for kind, key in (("theme", "themes"), ("activity", "activities")):
-                for theme in t.get(key) or []:
-                    self.rows["task_themes"].append({**task, "kind": kind, "theme": theme})
-            for agency in t.get("agencies") or []:
-                sector, _, level = agency.partition("/")
-                self.rows["task_agencies"].append({**task, "agency": agency, "sector": sector,
-                                                   "level": level or None})
-        for c in record.get("citations") or []:
-            self.rows["citations"].append({
-                **_span(record, c), **{k: c.get(k) for k in ("type", "number", "name", "date", "issuer",
-                                                             "issuer_level", "relation")},
-                "short_form": bool(c.get("short_form")), "instrument_key": instrument_key(c),
-                "cited_doc_id": None,
-            })
-        for a in record.get("agencies") or []:
-            self.rows["agencies"].append({**_span(record, a),
-                                          **{k: a.get(k) for k in ("name", "sector", "level", "role")}})
-        for d in record.get("deadlines") or []:
-            self.rows["deadlines"].append({**_span(record, d), **{k: d.get(k) for k in (
-                "date", "year", "month", "day", "recurrence", "kind", "what", "agency")}})
-        for t in record.get("targets") or []:
-            ind_id = t.get("indicator_id") or normalize_indicator(t.get("indicator"), t.get("text"))
-            ind = get_indicator(ind_id)
-            self.rows["targets"].append({
-                **_span(record, t), "indicator": t.get("indicator"), "indicator_id": ind_id,
-                "indicator_label": ind.label if ind else None,
-                **{k: t.get(k) for k in ("value", "unit", "comparator", "direction", "target_year", "qualifier")},
-            })
-        self.slim.append({"doc_id": doc_id, "metadata": record.get("metadata") or {},
-                          "citations": record.get("citations") or []})
+    for t in record.get("tasks") or []:
+        task = {"doc_id": doc_id, "task_id": t.get("id"), "section": t.get("section"),
+                "start": t.get("start"), "end": t.get("end"), "evidence": t.get("text")}
+        rows["tasks"].append({
+            **task, "label": t.get("label"),
+            **{k: LIST_SEP.join(t.get(k) or []) or None for k in ("themes", "activities", "agencies")},
+        })
+        for kind, key in (("theme", "themes"), ("activity", "activities")):
+            for theme in t.get(key) or []:
+                rows["task_themes"].append({**task, "kind": kind, "theme": theme})
+        for agency in t.get("agencies") or []:
+            sector, _, level = agency.partition("/")
+            rows["task_agencies"].append({**task, "agency": agency, "sector": sector, "level": level or None})
+    for c in record.get("citations") or []:
+        rows["citations"].append({
+            **_span(record, c), **{k: c.get(k) for k in ("type", "number", "name", "date", "issuer",
+                                                         "issuer_level", "relation")},
+            "short_form": bool(c.get("short_form")), "instrument_key": instrument_key(c),
+            "cited_doc_id": None,
+        })
+    for a in record.get("agencies") or []:
+        rows["agencies"].append({**_span(record, a), **{k: a.get(k) for k in ("name", "sector", "level", "role")}})
+    for d in record.get("deadlines") or []:
+        rows["deadlines"].append({**_span(record, d), **{k: d.get(k) for k in (
+            "date", "year", "month", "day", "recurrence", "kind", "what", "agency")}})
+    for t in record.get("targets") or []:
+        ind_id = t.get("indicator_id") or normalize_indicator(t.get("indicator"), t.get("text"))
+        ind = get_indicator(ind_id)
+        rows["targets"].append({
+            **_span(record, t), "indicator": t.get("indicator"), "indicator_id": ind_id,
+            "indicator_label": ind.label if ind else None,
+            **{k: t.get(k) for k in ("value", "unit", "comparator", "direction", "target_year", "qualifier")},
+        })
+    return rows
 
-    def add_errors(self, errors: Iterable[dict]) -> None:
-        for e in errors:
-            self.rows["errors"].append({k: e.get(k) for k, _ in SCHEMA["errors"]})
 
-    def _finish(self) -> None:
-        """Corpus-level steps: unique plan labels, the instrument registry, citation links."""
-        seen = Counter(r["plan"] for r in self.rows["documents"])
-        for r in self.rows["documents"]:
-            if seen[r["plan"]] > 1:
-                r["plan"] = f"{r['plan']} [{r['doc_id']}]"
-        registry = build_registry(self.slim)
-        resolve = _key_resolver([inst.get("key") for inst in registry])
-        corpus_of = {inst["key"]: inst["corpus_doc_id"] for inst in registry if inst.get("corpus_doc_id")}
-        first_mention: dict[str, dict] = {}
-        for c in self.rows["citations"]:
-            key = c["instrument_key"] = resolve(c["instrument_key"])
-            cited = corpus_of.get(key)
-            c["cited_doc_id"] = cited if cited != c["doc_id"] else None
-            if key and (key not in first_mention or (first_mention[key]["short_form"] and not c["short_form"])):
-                first_mention[key] = c
-        for inst in registry:
+def _interned(value: Any) -> Any:
+    return sys.intern(value) if isinstance(value, str) else value
+
+
+def slim_record(record: dict) -> dict:
+    """What the instrument registry reads of a record: doc_id, metadata and citations without their
+    evidence and position. Held for every plan until the registry is built, so its strings are
+    interned (types, numbers, issuers repeat from plan to plan)."""
+    return {"doc_id": record["doc_id"],
+            "metadata": {k: _interned(v) for k, v in (record.get("metadata") or {}).items()},
+            "citations": [{k: _interned(v) for k, v in c.items() if k not in REGISTRY_DROP}
+                          for c in record.get("citations") or []]}
+
+
+def error_rows(errors: Iterable[dict]) -> list[dict]:
+    return [{k: e.get(k) for k, _ in SCHEMA["errors"]} for e in errors]
+
+
+def finish_documents(documents: list[dict]) -> None:
+    """Make plan labels unique: a label two plans share gets each one's doc_id."""
+    finish = PlanLabels(r["plan"] for r in documents).finish
+    for r in documents:
+        finish(r)
+
+
+class PlanLabels:
+    """Unique plan labels, from the count of every label over the corpus (rows can then stream)."""
+
+    def __init__(self, labels: Iterable[str]):
+        self.seen = Counter(labels)
+
+    def finish(self, row: dict) -> dict:
+        if self.seen[row["plan"]] > 1:
+            row["plan"] = f"{row['plan']} [{row['doc_id']}]"
+        return row
+
+
+class CitationFinisher:
+    """Corpus-level values of citation rows, fed one row at a time (so they can stream).
+
+    Built from the registry: `finish(row)` resolves the row's `instrument_key`
+    to its registry row and sets `cited_doc_id`; `instrument_rows()` then gives
+    the instruments table, each with the evidence of its first full mention.
+    """
+
+    def __init__(self, registry: list[dict]):
+        self.registry = registry
+        self.resolve = _key_resolver([inst.get("key") for inst in registry])
+        self.corpus_of = {inst["key"]: inst["corpus_doc_id"] for inst in registry if inst.get("corpus_doc_id")}
+        self.first_mention: dict[str, dict] = {}
+
+    def finish(self, c: dict) -> dict:
+        key = c["instrument_key"] = self.resolve(c["instrument_key"])
+        cited = self.corpus_of.get(key)
+        c["cited_doc_id"] = cited if cited != c["doc_id"] else None
+        first = self.first_mention.get(key) if key else None
+        if key and (first is None or (first["short_form"] and not c["short_form"])):
+            self.first_mention[key] = {k: c.get(k) for k in ("doc_id", "section", "start", "end", "evidence",
+                                                              "short_form")}
+        return c
+
+    def instrument_rows(self) -> list[dict]:
+        rows = []
+        for inst in self.registry:
             doc_ids = inst.get("doc_ids") or []
-            mention = first_mention.get(inst.get("key"), {})
-            self.rows["instruments"].append({
+            mention = self.first_mention.get(inst.get("key"), {})
+            rows.append({
                 **{k: inst.get(k) for k in ("key", "type", "number", "name", "date", "issuer", "issuer_level",
                                             "n_plans", "n_mentions", "corpus_doc_id")},
                 "doc_ids": LIST_SEP.join(doc_ids) if isinstance(doc_ids, list | tuple) else doc_ids,
                 **{k: mention.get(k) for k in ("doc_id", "section", "start", "end", "evidence")},
             })
-        self.rows["instruments"].sort(key=lambda r: (-(r["n_plans"] or 0), -(r["n_mentions"] or 0), r["key"]))
+        rows.sort(key=lambda r: (-(r["n_plans"] or 0), -(r["n_mentions"] or 0), r["key"]))
+        return rows
+
+
+@dataclass
+class TableBuilder:
+    """Accumulates every row in memory; `frames()` turns them into typed DataFrames.
+
+    For tests and notebooks on small corpora; `write_dataset` streams instead
+    (pipeline/exports/stream.py), with the same rows.
+    """
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    slim: list[dict] = field(default_factory=list)  # metadata + citations only, for the registry
+
+    def add(self, record: dict) -> None:
+        for table, rows in record_rows(record).items():
+            self.rows[table].extend(rows)
+        self.slim.append(slim_record(record))
+
+    def add_errors(self, errors: Iterable[dict]) -> None:
+        self.rows["errors"].extend(error_rows(errors))
+
+    def _finish(self) -> None:
+        """Corpus-level steps: unique plan labels, the instrument registry, citation links."""
+        finish_documents(self.rows["documents"])
+        finisher = CitationFinisher(build_registry(self.slim))
+        for c in self.rows["citations"]:
+            finisher.finish(c)
+        self.rows["instruments"] = finisher.instrument_rows()
 
     def frames(self) -> dict[str, pd.DataFrame]:
         self._finish()
