@@ -84,7 +84,8 @@ def _fold_long(s: str) -> str:
 def strip_accents(s: str) -> str:
     """'Quảng Ngãi' -> 'quang ngai' (for gazetteer keys; not length-preserving)."""
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in s if unicodedata.category(c) != "Mn").lower()
+    marks = {ord(c): None for c in set(s) if unicodedata.category(c) == "Mn"}
+    return s.translate(marks).lower()
 
 
 def squash(s: str) -> str:

@@ -12,7 +12,6 @@ docs/classifier.md).
 from __future__ import annotations
 
 import weakref
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,36 +168,30 @@ _WORD_IDS_MAX = 100_000
 def _tfidf_transform(vec: TfidfVectorizer, texts: list[str]):
     """`vec.transform(texts)`: the same count matrix as sklearn's `_count_vocab`, then its tf-idf."""
     vocabulary = vec.vocabulary_
-    indptr = [0]
+    row_ends = [0]
     j_indices: list[int] = []
-    values: list[int] = []
     if vec.analyzer == "char_wb":
         preprocess = vec.build_preprocessor()
         memo = _WORD_IDS.setdefault(vec, {})
         if len(memo) > _WORD_IDS_MAX:
             memo.clear()
         for text in texts:
-            counts: dict[int, int] = {}
-            for word, n in Counter(vec._white_spaces.sub(" ", preprocess(vec.decode(text))).split()).items():
+            for word in vec._white_spaces.sub(" ", preprocess(vec.decode(text))).split():
                 ids = memo.get(word)
                 if ids is None:
                     ids = memo[word] = [vocabulary[g] for g in vec._char_wb_ngrams(word) if g in vocabulary]
-                for j in ids:
-                    counts[j] = counts.get(j, 0) + n
-            j_indices.extend(counts)
-            values.extend(counts.values())
-            indptr.append(len(j_indices))
+                j_indices.extend(ids)
+            row_ends.append(len(j_indices))
     else:
         analyze = vec.build_analyzer()
         for text in texts:
-            for feature, n in Counter(analyze(text)).items():
-                j = vocabulary.get(feature)
-                if j is not None:
-                    j_indices.append(j)
-                    values.append(n)
-            indptr.append(len(j_indices))
-    X = sparse.csr_matrix((np.asarray(values, dtype=np.intc), np.asarray(j_indices, dtype=np.int32),
-                           np.asarray(indptr, dtype=np.int32)), shape=(len(texts), len(vocabulary)), dtype=vec.dtype)
+            j_indices.extend(vocabulary[f] for f in analyze(text) if f in vocabulary)
+            row_ends.append(len(j_indices))
+    # one entry per n-gram occurrence; the COO -> CSR conversion sums them into counts
+    rows = np.repeat(np.arange(len(texts)), np.diff(row_ends))
+    X = sparse.coo_matrix((np.ones(len(j_indices), dtype=vec.dtype), (rows, np.asarray(j_indices, dtype=np.int32))),
+                          shape=(len(texts), len(vocabulary))).tocsr()
+    X.sum_duplicates()
     X.sort_indices()
     if vec.binary:
         X.data.fill(1)
