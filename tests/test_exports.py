@@ -430,3 +430,66 @@ def test_empty_corpus_and_bare_record_still_give_every_output(tmp_path):
     write_dataset(bare, tmp_path / "out_bare", [])
     docs = read_csv(tmp_path / "out_bare" / "csv" / "documents.csv")
     assert [(d["doc_id"], d["plan"], d["n_chars"]) for d in docs] == [("a", "? · ?", "8")]
+
+
+# --- streaming: same tables as in memory, bounded sheets and pages ----------------------------------
+
+def test_streamed_tables_equal_the_in_memory_ones(tmp_path, monkeypatch):
+    """write_dataset streams rows in chunks and finishes documents and citations in a second pass;
+    with chunks of 3 rows (many row groups) and two plans sharing a label, every table must still be
+    exactly what build_tables makes in memory."""
+    from pipeline.exports import parquet_export
+    from pipeline.exports.duckdb_export import connect_frames, connect_parquet
+    from pipeline.exports.pivots import indicator_plan, instrument_plan, plan_theme, sector_theme
+
+    records = synthetic_records()
+    twin = {**records[1], "doc_id": "901_same_plan_label"}  # same metadata as 001: its label must get the doc_id
+    records.append(twin)
+    src = tmp_path / "records"
+    src.mkdir()
+    for rec in records:
+        (src / f"{rec['doc_id']}.json").write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(parquet_export, "CHUNK_ROWS", 3)
+    write_dataset(src, tmp_path / "out", ERRORS)
+    frames = build_tables(sorted(records, key=lambda r: r["doc_id"]), ERRORS)
+    for table in TABLES:
+        streamed = pq.read_table(tmp_path / "out" / "parquet" / f"{table}.parquet")
+        assert streamed.equals(parquet_export.to_arrow(frames[table], table)), table
+    plans = set(frames["documents"]["plan"])
+    assert "Thừa Thiên Huế · tỉnh · 2023 [901_same_plan_label]" in plans and len(plans) == len(records)
+    assert pq.ParquetFile(tmp_path / "out" / "parquet" / "tasks.parquet").metadata.num_row_groups == 2  # 3 + 1
+    on_disk, in_memory = connect_parquet(tmp_path / "out" / "parquet"), connect_frames(frames)
+    for pivot in (plan_theme, instrument_plan, indicator_plan, sector_theme):
+        assert pivot(on_disk).equals(pivot(in_memory)), pivot.__name__
+
+
+def test_workbook_table_sheets_stop_at_the_cap_and_say_where_the_rest_is(dataset, tmp_path):
+    from pipeline.exports.duckdb_export import connect_parquet
+    from pipeline.exports.workbook import write_workbook
+
+    out, _ = dataset
+    parquet_dir = out / "parquet"
+    write_workbook(connect_parquet(parquet_dir), parquet_dir, tmp_path / "capped.xlsx", max_table_rows=1)
+    wb = openpyxl.load_workbook(tmp_path / "capped.xlsx")
+    assert wb.sheetnames == ["plan_x_theme", "plan_x_instrument", "indicator_x_plan", "sector_x_theme", *TABLES]
+    sections = list(wb["sections"].iter_rows(values_only=True))  # one section in the synthetic corpus: whole
+    assert len(sections) == 2 and sections[1][0] == "001_2684e7fb74e79852"
+    citations = [r for r in wb["citations"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert citations[0][0] == "doc_id" and len(citations) == 3  # header, 1 row, the note
+    assert "1 of 4 rows" in citations[2][0] and "csv/citations.csv" in citations[2][0]
+    last_column = openpyxl.utils.get_column_letter(len(SCHEMA["citations"]))
+    assert wb["citations"].auto_filter.ref == f"A1:{last_column}2"  # the filter covers the rows, not the note
+    assert len(list(wb["plan_x_theme"].iter_rows())) == 2 + 4  # pivots are never cut: note, header, 4 plans
+
+
+def test_report_caps_plan_pages_and_says_so(dataset, synthetic_dir, tmp_path):
+    from pipeline.exports.duckdb_export import connect_parquet
+    from pipeline.exports.report import write_report
+
+    out, _ = dataset
+    page = write_report(connect_parquet(out / "parquet"), synthetic_dir, tmp_path / "r.html",
+                        max_plan_pages=2).read_text(encoding="utf-8")
+    assert page.count('<article class="plan-page"') == 2
+    assert 'id="plan-000_fb34435fc2fada6a"' in page and 'id="plan-004_65f01fc30d0adf68"' not in page
+    assert "only the first 2 plans have a page" in page
+    assert page.count("Vĩnh Thuận") >= 2 and page.endswith("</main></body></html>")  # whole, listed anyway

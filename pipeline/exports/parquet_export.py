@@ -58,8 +58,8 @@ def rows_to_arrow(rows: list[dict], table: str) -> pa.Table:
 class ChunkedParquetWriter:
     """Appends row dicts to one table's Parquet file, CHUNK_ROWS at a time."""
 
-    def __init__(self, table: str, path: Path, chunk_rows: int = CHUNK_ROWS):
-        self.table, self.chunk_rows = table, chunk_rows
+    def __init__(self, table: str, path: Path, chunk_rows: int | None = None):
+        self.table, self.chunk_rows = table, chunk_rows or CHUNK_ROWS
         self.writer = pq.ParquetWriter(str(path), arrow_schema(table), compression=COMPRESSION)
         self.buffer: list[dict] = []
         self.n_rows = 0
@@ -91,14 +91,14 @@ def write_parquet(df: pd.DataFrame, table: str, path: Path) -> Path:
     return path
 
 
-def iter_columns(path: Path, batch_rows: int = CHUNK_ROWS) -> Iterator[list[list]]:
+def iter_columns(path: Path, batch_rows: int | None = None) -> Iterator[list[list]]:
     """A Parquet file's rows as batches of columns (lists of Python values, dates as `datetime.date`)."""
     source = pq.ParquetFile(str(path))
-    for batch in source.iter_batches(batch_size=batch_rows):
+    for batch in source.iter_batches(batch_size=batch_rows or CHUNK_ROWS):
         yield [column.to_pylist() for column in batch.columns]
 
 
-def iter_rows(path: Path, batch_rows: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
+def iter_rows(path: Path, batch_rows: int | None = None) -> Iterator[list[tuple]]:
     """A Parquet file's rows as batches of tuples of Python values."""
     for columns in iter_columns(path, batch_rows):
         yield list(zip(*columns, strict=True))
