@@ -230,18 +230,21 @@ def _sub_keep(m: Mapped, pattern: re.Pattern, repl) -> Mapped:
 
 # ---------------------------------------------------------------- lines
 
+_LINE_BREAK = re.compile("[\n\f]")
+
+
 def _split_lines(m: Mapped) -> list[list[Mapped]]:
     """Pages (split at form feeds) of lines."""
     pages: list[list[Mapped]] = []
     page: list[Mapped] = []
     start = 0
-    for i, ch in enumerate(m.text + "\n"):
-        if ch in "\n\f":
-            page.append(m[start:i])
-            start = i + 1
-            if ch == "\f":
-                pages.append(page)
-                page = []
+    for br in _LINE_BREAK.finditer(m.text + "\n"):
+        i = br.start()
+        page.append(m[start:i])
+        start = i + 1
+        if br.group() == "\f":
+            pages.append(page)
+            page = []
     pages.append(page)
     return pages
 
@@ -312,11 +315,15 @@ def is_range_continuation(prev: str, nxt: str) -> bool:
     return bool(re.search(r"\d$", prev.rstrip())) and re.match(r"[-–]\s*\d", nxt) is not None
 
 
+_SPACE_RUN = re.compile(r" {2,}")
+_SPLIT_LABEL = re.compile(r"^([a-zđ]|\d{1,2}|[IVX]{1,5}) (\))")
+
+
 def _tidy_line(ln: Mapped) -> Mapped:
     ln = ln.strip()
-    ln = _sub_keep(ln, re.compile(r" {2,}"), lambda m: " ")
+    ln = _sub_keep(ln, _SPACE_RUN, lambda m: " ")
     # "c ) Xử lý" -> "c) Xử lý" (label split by a space)
-    ln = _sub_keep(ln, re.compile(r"^([a-zđ]|\d{1,2}|[IVX]{1,5}) (\))"), lambda m: m.group(1) + ")")
+    ln = _sub_keep(ln, _SPLIT_LABEL, lambda m: m.group(1) + ")")
     return ln
 
 
