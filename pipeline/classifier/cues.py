@@ -75,13 +75,17 @@ def _is_word_run(s: str) -> bool:
         and "  " not in inner
 
 
+_CueIndex = dict[str, list[tuple[list[str], frozenset[str]]]]
+
+
 @cache
-def _cue_index(facet: str, kind: str) -> tuple[dict[str, set[str]], dict[str, set[str]], tuple[int, ...]] | None:
-    """Padded cue -> labels, for the folded and the accentless key, and the cues' word counts.
+def _cue_index(facet: str, kind: str) -> tuple[_CueIndex, _CueIndex] | None:
+    """For the folded and the accentless key: first word -> (the cue's words, its labels).
 
     A padded cue occurs in a padded key exactly when its words are a run of the
-    key's words, so one set of the key's word n-grams answers every cue at once
-    (None when some cue is not a clean word run: then each cue is searched).
+    key's words, so the key is walked once, trying only the cues that start
+    with each word (None when some cue is not a clean word run: then each cue
+    is searched).
     """
     folded_index: dict[str, set[str]] = {}
     plain_index: dict[str, set[str]] = {}
@@ -91,13 +95,26 @@ def _cue_index(facet: str, kind: str) -> tuple[dict[str, set[str]], dict[str, se
                 if not _is_word_run(cue):
                     return None
                 index.setdefault(cue[1:-1], set()).add(label)
-    sizes = {c.count(" ") + 1 for index in (folded_index, plain_index) for c in index}
-    return folded_index, plain_index, tuple(sorted(sizes))
+
+    def by_first(index: dict[str, set[str]]) -> _CueIndex:
+        out: _CueIndex = {}
+        for cue, labels in index.items():
+            words = cue.split(" ")
+            out.setdefault(words[0], []).append((words, frozenset(labels)))
+        return out
+
+    return by_first(folded_index), by_first(plain_index)
 
 
-def _word_runs(key: str, sizes: tuple[int, ...]) -> set[str]:
+def _cue_labels(key: str, index: _CueIndex) -> set[str]:
+    """Labels of the cues whose words are a run of the padded key's words."""
     words = key[1:-1].split(" ")
-    return {" ".join(words[i:i + n]) for n in sizes for i in range(len(words) - n + 1)}
+    hits: set[str] = set()
+    for i, word in enumerate(words):
+        for cue_words, labels in index.get(word, ()):
+            if words[i:i + len(cue_words)] == cue_words:
+                hits |= labels
+    return hits
 
 
 @lru_cache(maxsize=16384)
@@ -107,13 +124,8 @@ def _hit_labels(text: str, facet: str, kind: str) -> frozenset[str]:
     akey = ascii_key(key)
     index = _cue_index(facet, kind)
     if index is not None and _is_word_run(key) and _is_word_run(akey):
-        folded_index, plain_index, sizes = index
-        hits: set[str] = set()
-        for run in _word_runs(key, sizes) & folded_index.keys():
-            hits |= folded_index[run]
-        for run in _word_runs(akey, sizes) & plain_index.keys():
-            hits |= plain_index[run]
-        return frozenset(hits)
+        folded_index, plain_index = index
+        return frozenset(_cue_labels(key, folded_index) | _cue_labels(akey, plain_index))
     return frozenset(label for label, (folded, plain) in _patterns(facet, kind).items()
                      if any(c in key for c in folded) or any(c in akey for c in plain))
 
