@@ -9,7 +9,8 @@ Four kinds, all on folded text so offsets hold in the original:
 
 from __future__ import annotations
 
-from functools import cache
+import copy
+from functools import cache, lru_cache
 
 import regex as re
 
@@ -94,8 +95,17 @@ _SPACES = re.compile(r"\s+")
 
 
 def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
-    """Every instrument mention in `text`, in order of position."""
+    """Every instrument mention in `text`, in order of position.
+
+    The citation and the deadline stages both ask for the same text: the
+    search runs once and each caller gets its own copies (they may change them).
+    """
     folded = fold(text) if folded is None else folded
+    return [copy.copy(m) for m in _find_mentions(text, folded)]
+
+
+@lru_cache(maxsize=4)
+def _find_mentions(text: str, folded: str) -> tuple[Mention, ...]:
     if len(folded) != len(text):  # fold is length-preserving on NFC text; stay safe on any other
         folded = text.lower() if len(text.lower()) == len(text) else text
     symbols = {a: (b, party) for a, b, party in find_symbols(text, folded)}
@@ -138,7 +148,7 @@ def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
     for m in mentions:
         if m.symbol is not None and m.issuer is None:
             m.issuer_level = issuer_of_codes(m.symbol.issuer_codes)[1]
-    return mentions
+    return tuple(mentions)
 
 
 @cache
