@@ -91,3 +91,35 @@ def strip_accents(s: str) -> str:
 def squash(s: str) -> str:
     """Collapse runs of whitespace to one space and strip."""
     return re.sub(r"\s+", " ", s).strip()
+
+
+def first_literal(phrase: str) -> str:
+    """The text every match of a phrase pattern (spaces -> \\s+, ',' optional) starts with."""
+    return phrase.split(" ", 1)[0].split(",", 1)[0]
+
+
+def finditer_from(pattern, text: str, first_words) -> list:
+    """`pattern.finditer(text)` for a pattern whose every match starts with one of
+    `first_words`: tried only where one stands (str.find), same matches.
+
+    Why: a leading lookbehind keeps the regex engine from skipping ahead, so a
+    long alternation is otherwise tried at every position of the text.
+    """
+    if not first_words or not all(first_words):
+        return list(pattern.finditer(text))
+    starts: set[int] = set()
+    for word in first_words:
+        i = text.find(word)
+        while i >= 0:
+            starts.add(i)
+            i = text.find(word, i + 1)
+    out = []
+    pos = 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        m = pattern.match(text, start)
+        if m:
+            out.append(m)
+            pos = max(m.end(), start + 1)
+    return out

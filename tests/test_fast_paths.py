@@ -22,7 +22,7 @@ from pipeline.clean import _nfc_mapped
 from pipeline.extractors import agencies
 from pipeline.process import process_text
 from pipeline.readers import _NON_VIETNAMESE, _legacy_share
-from pipeline.textutils import fold, normalize_tones, strip_accents
+from pipeline.textutils import finditer_from, fold, normalize_tones, strip_accents
 
 # letters, marks, NUL, the odd cases of lower() (İ, Σ) and Vietnamese words
 VIETNAMESE_ISH = st.text(alphabet=st.sampled_from(
@@ -144,3 +144,28 @@ def test_tfidf_per_word_equals_sklearn_bit_for_bit():
     fast = predict_proba(pipeline, texts)
     slow = pipeline.predict_proba(texts)
     assert fast.shape == slow.shape and np.array_equal(fast, slow)
+
+
+def _instrument_patterns():
+    from pipeline.citations import find
+
+    return [(find._type_words()[0], find._type_first_words()), (find._named_laws()[0], find._law_first_words())]
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_instrument_search_from_first_words_matches_finditer(path):
+    folded = fold(path.read_text(encoding="utf-8"))
+    for pattern, first_words in _instrument_patterns():
+        assert ([m.span() for m in finditer_from(pattern, folded, first_words)]
+                == [m.span() for m in pattern.finditer(folded)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Luật", "Trẻ em", "năm 2016", "Quyết định", "số", "Kế hoạch", "liên tịch", "Bộ luật",
+                                 "Hình sự", "Nghị quyết", "Hiến pháp", ",", "của", "văn bản", "quyet dinh"]),
+                max_size=12).map(" ".join))
+def test_instrument_search_from_first_words_on_word_soup(text):
+    folded = fold(text)
+    for pattern, first_words in _instrument_patterns():
+        assert ([m.span() for m in finditer_from(pattern, folded, first_words)]
+                == [m.span() for m in pattern.finditer(folded)])

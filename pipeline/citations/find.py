@@ -19,7 +19,7 @@ from pipeline.citations.issuers import clean_issuer, issuer_after
 from pipeline.citations.models import Mention
 from pipeline.citations.symbols import find_symbols, issuer_of_codes, parse_symbol, type_of_code
 from pipeline.resources import load_yaml
-from pipeline.textutils import fold, squash
+from pipeline.textutils import finditer_from, first_literal, fold, squash
 
 # "số" / "so" (a text without diacritics)
 _NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:(?:số|so)[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
@@ -44,6 +44,11 @@ def _type_words() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @cache
+def _type_first_words() -> frozenset[str]:
+    return frozenset(first_literal(w) for w in _type_words()[1])
+
+
+@cache
 def _named_laws() -> tuple[re.Pattern, list[dict], re.Pattern]:
     data = load_yaml("named_laws.yaml")
     alias_to_law: list[tuple[str, int]] = []
@@ -61,6 +66,13 @@ def _named_laws() -> tuple[re.Pattern, list[dict], re.Pattern]:
     not_after = "|".join(re.escape(fold(w)) for w in data.get("not_after", []))
     not_after_re = re.compile(rf"(?:{not_after})\s+$") if not_after else re.compile(r"(?!)")
     return regex, law_of_group, not_after_re
+
+
+@cache
+def _law_first_words() -> frozenset[str]:
+    data = load_yaml("named_laws.yaml")
+    return frozenset(first_literal(fold(alias)) for law in data["laws"]
+                     for alias in [fold(law["name"]), *law.get("aliases", [])])
 
 
 def _date_after(folded: str, pos: int) -> tuple[str | None, int | None, int]:
@@ -113,7 +125,7 @@ def _find_mentions(text: str, folded: str) -> tuple[Mention, ...]:
     mentions: list[Mention] = []
     used_symbols: set[int] = set()
 
-    for tm in type_re.finditer(folded):
+    for tm in finditer_from(type_re, folded, _type_first_words()):
         type_name = canon.get(_SPACES.sub(" ", tm.group(0)), None)
         intro = _NUMBER_INTRO.match(folded, tm.end())
         at = intro.end() if intro else tm.end()
@@ -231,7 +243,7 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
     out = _find_amending(text, folded, taken)
     out += _find_congress(text, folded, [*taken, *out])
     taken = [*taken, *out]
-    for m in regex.finditer(folded):
+    for m in finditer_from(regex, folded, _law_first_words()):
         if any(t.start <= m.start() < t.end for t in taken):
             continue
         if not_after.search(folded, max(0, m.start() - 20), m.start()):
