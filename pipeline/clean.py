@@ -191,6 +191,8 @@ def _joins(a: str, b: str) -> bool:
 
 def _repair_split_syllables(m: Mapped) -> Mapped:
     """Join "ĐIỀ U" -> "ĐIỀU", "Vi ệt" -> "Việt": a broken fragment whose join is a syllable."""
+    if not any(not w.isdigit() and not is_syllable(w) for w in set(_WORD.findall(m.text))):
+        return m  # a join needs a word that is neither a syllable nor a number
     drop: set[int] = set()
     prev: tuple[int, str] | None = None  # (end, word) of the previous word
     for w in _WORD.finditer(m.text):
@@ -207,6 +209,8 @@ def _repair_split_syllables(m: Mapped) -> Mapped:
 
 def _sub_keep(m: Mapped, pattern: re.Pattern, repl) -> Mapped:
     """Substitution where the replacement only deletes characters of the match (keeps offsets)."""
+    if pattern.search(m.text) is None:
+        return m
     out_t: list[str] = []
     out_o: list[int] = []
     pos = 0
