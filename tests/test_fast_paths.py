@@ -169,3 +169,12 @@ def test_instrument_search_from_first_words_on_word_soup(text):
     for pattern, first_words in _instrument_patterns():
         assert ([m.span() for m in finditer_from(pattern, folded, first_words)]
                 == [m.span() for m in pattern.finditer(folded)])
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_role_cues_from_first_words_match_finditer(path):
+    folded = fold(path.read_text(encoding="utf-8"))
+    patterns = agencies._role_regexes()
+    for role, first_words in agencies._role_first_words().items():
+        assert ([m.span() for m in finditer_from(patterns[role], folded, first_words)]
+                == [m.span() for m in patterns[role].finditer(folded)])

@@ -23,7 +23,7 @@ import regex as re
 
 from pipeline.document import AgencyMention, Metadata, SectionTree
 from pipeline.resources import load_yaml
-from pipeline.textutils import fold, squash
+from pipeline.textutils import finditer_from, fold, squash
 
 LEVELS = ("central", "province", "district", "commune")
 RESPONSIBLE_ROLES = ("lead", "requested", "support")
@@ -376,6 +376,15 @@ def _role_regexes() -> dict[str, re.Pattern]:
 
 
 @cache
+def _role_first_words() -> dict[str, tuple[str, ...] | None]:
+    """The words each role cue starts with (see `_first_words`), for `finditer_from`."""
+    roles = _resources()["roles"]
+    keys = {"lead": "lead_before_list", "requested": "requested_before_list", "support": "support_before_list",
+            "recipient": "recipient_before_list", "issuer": "issuer_before_list", "link": "recipient_links"}
+    return {role: _first_words(roles[key]) for role, key in keys.items()}
+
+
+@cache
 def _filler() -> frozenset[str]:
     return frozenset(fold(w) for w in _resources()["list_filler"])
 
@@ -432,9 +441,10 @@ def _cues(text: str, folded: str, tree: SectionTree) -> list[tuple[int, str]]:
     """(end offset, role) of every cue that governs the list of bodies after it."""
     rx = _role_regexes()
     cues: list[tuple[int, str]] = []
+    first_words = _role_first_words()
     for role in ("lead", "requested", "support", "recipient", "issuer"):
-        cues += [(m.end(), role) for m in rx[role].finditer(folded)]
-    for m in rx["link"].finditer(folded):
+        cues += [(m.end(), role) for m in finditer_from(rx[role], folded, first_words[role])]
+    for m in finditer_from(rx["link"], folded, first_words["link"]):
         start = _sentence_start(folded, m.start())
         if rx["report_verb"].search(folded, start, m.start()):
             cues.append((m.end(), "recipient"))
