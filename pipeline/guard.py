@@ -13,13 +13,13 @@ Words and thresholds are data: `resources/guard.yaml`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from functools import cache
 
 from pipeline.document import Document
 from pipeline.errors import NotAPlan
 from pipeline.resources import load_yaml
+from pipeline.textutils import strip_accents
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -34,8 +34,7 @@ def _config() -> dict:
 
 def strip_marks(text: str) -> str:
     """Lower case without diacritics ('Kế hoạch' -> 'ke hoach'): OCR often loses them."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text)
 
 
 def word_shares(words: list[str]) -> tuple[float, float]:
