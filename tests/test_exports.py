@@ -493,3 +493,55 @@ def test_report_caps_plan_pages_and_says_so(dataset, synthetic_dir, tmp_path):
     assert 'id="plan-000_fb34435fc2fada6a"' in page and 'id="plan-004_65f01fc30d0adf68"' not in page
     assert "only the first 2 plans have a page" in page
     assert page.count("Vĩnh Thuận") >= 2 and page.endswith("</main></body></html>")  # whole, listed anyway
+
+
+def test_table_sheets_written_as_xml_read_back_like_the_write_api(tmp_path):
+    """The table sheets bypass xlsxwriter's per-cell API (for speed); what Excel reads must not change:
+    escapes (& < > control characters, a literal _x0000_), kept spaces, over-long cells, bools, dates, NaN."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import xlsxwriter
+
+    from pipeline.exports.workbook import EXCEL_MAX_CELL, _Sheets
+
+    texts = ["- Tăng cường tổ chức tự kiểm tra", "a & b < c > d", "bell\x07 and _x0041_", "  lề trái",
+             "lề phải\n", None, "=1+1", "x" * (EXCEL_MAX_CELL + 5)]
+    n = len(texts)
+    table = pa.table({
+        "text": pa.array(texts, pa.string()),
+        "count": pa.array([1, None, 3, -4, 0, 2**40, 7, 8], pa.int64()),
+        "value": pa.array([9.5, float("nan"), None, 0.1, 1e-7, 12.0, -3.25, 100.0], pa.float64()),
+        "flag": pa.array([True, False, None, True, False, True, None, False], pa.bool_()),
+        "day": pa.array([dt.date(2025, 2, 28), None, dt.date(1900, 2, 28), dt.date(1900, 3, 1),
+                         dt.date(2023, 1, 1), None, dt.date(2030, 12, 31), dt.date(2021, 6, 15)], pa.date32()),
+    })
+    source = tmp_path / "t.parquet"
+    pq.write_table(table, source, row_group_size=3)  # several batches
+
+    def book(path, fast: bool):
+        wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                             "strings_to_numbers": False, "constant_memory": True})
+        sheets = _Sheets(wb)
+        for name, cap in (("whole", n), ("cut", 5)):
+            if fast:
+                sheets.write_table(name, source, n, max_rows=cap, cut_note="cut here")
+            else:
+                sheets.write_rows(name, table.column_names, [[tuple(r.values()) for r in table.to_pylist()]], n,
+                                  max_rows=cap, cut_note="cut here")
+        wb.close()
+        return openpyxl.load_workbook(path)
+
+    fast, slow = book(tmp_path / "fast.xlsx", True), book(tmp_path / "slow.xlsx", False)
+    for name in ("whole", "cut"):
+        a, b = fast[name], slow[name]
+        assert list(a.iter_rows(values_only=True)) == list(b.iter_rows(values_only=True)), name
+        assert [c.number_format for r in a.iter_rows() for c in r] == [c.number_format for r in b.iter_rows()
+                                                                       for c in r]
+        assert (a.freeze_panes, a.auto_filter.ref, a.dimensions) == (b.freeze_panes, b.auto_filter.ref,
+                                                                     b.dimensions)
+        assert {k: d.width for k, d in a.column_dimensions.items()} == {k: d.width for k, d in
+                                                                        b.column_dimensions.items()}
+    rows = list(fast["whole"].iter_rows(values_only=True))
+    assert rows[2][0] == "a & b < c > d" and rows[4][0] == "  lề trái" and rows[1][0].startswith("- Tăng")
+    assert list(fast["cut"].iter_rows(values_only=True))[-1][0] == "cut here"

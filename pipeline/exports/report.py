@@ -160,16 +160,26 @@ def highlight_spans(record: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def render_text(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """The plan's text line by line; lines holding a value go through displaCy's span renderer."""
-    from spacy import displacy
+@cache
+def _span_renderer():
+    """displaCy's span renderer and its options, built once: building one reads every installed
+    package's entry points (colour plugins), which cost more than rendering a line."""
+    from spacy.displacy import SpanRenderer
     from spacy.displacy.templates import TPL_SPAN, TPL_SPAN_SLICE, TPL_SPAN_START
-    from spacy.tokens import Doc, Span
 
     options = {"colors": {label: colour for label, colour in KIND_COLOURS.values()}, "spans_key": "sc",
                # displaCy's own templates, with a class on highlighted tokens so they can be found and styled
                "template": {"span": TPL_SPAN.replace("<span ", '<span class="hl" ', 1),
                             "slice": TPL_SPAN_SLICE, "start": TPL_SPAN_START}}
+    return SpanRenderer(options=options), options
+
+
+def render_text(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """The plan's text line by line; lines holding a value go through displaCy's span renderer."""
+    from spacy.displacy import parse_spans
+    from spacy.tokens import Doc, Span
+
+    renderer, options = _span_renderer()
     parts = []
     pos = 0
     for line in text.split("\n"):
@@ -199,7 +209,9 @@ def render_text(text: str, spans: list[tuple[int, int, str]]) -> str:
             if first is not None and last is not None and last >= first:
                 doc_spans.append(Span(doc, first, last + 1, label=KIND_COLOURS[kind][0]))
         doc.spans["sc"] = doc_spans
-        parts.append(displacy.render(doc, style="span", options=options, page=False, jupyter=False))
+        # what displacy.render(doc, style="span", page=False, jupyter=False) returns, without building a
+        # renderer (and reading the colour plugins' entry points) on every line
+        parts.append(renderer.render([parse_spans(doc, options)], page=False, minify=False).strip())
     return "".join(parts)
 
 

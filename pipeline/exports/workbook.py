@@ -24,16 +24,19 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
+import regex
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.exports import pivots
 from pipeline.exports.files import atomic_path
-from pipeline.exports.parquet_export import iter_rows
+from pipeline.exports.parquet_export import iter_columns, iter_rows
 from pipeline.exports.tables import TABLES
 
 EXCEL_MAX_ROWS = 1_048_576
 MAX_TABLE_ROWS = 50_000  # per table sheet; the CSV and Parquet files hold every row
 EXCEL_MAX_CELL = 32_767
+WIDTH_SAMPLE_ROWS = 199  # text columns are as wide as their longest text in the first rows (then capped)
 PIVOT_SHEETS = {
     "plan_x_theme": ("Số nhiệm vụ theo chủ đề của mỗi kế hoạch (tasks per theme, per plan)", "plan_theme"),
     "plan_x_instrument": ("Văn bản được trích dẫn trong mỗi kế hoạch: số lần (who cites what)",
@@ -79,7 +82,12 @@ class _Sheets:
                    cut_note: str | None = None) -> None:
         """One sheet from batches of row tuples, written top to bottom (as constant_memory needs):
         optional note line, header, at most `max_rows` rows (then `cut_note`); frozen header, filter, widths."""
-        sheet = self.book.add_worksheet(name)
+        self._fill(self.book.add_worksheet(name), columns, batches, n_rows, note=note,
+                   freeze_first_column=freeze_first_column, max_rows=max_rows, cut_note=cut_note)
+
+    def _fill(self, sheet, columns: list[str], batches: Iterable[Iterable[tuple]], n_rows: int,
+              note: str | None = None, freeze_first_column: bool = False, max_rows: int = EXCEL_MAX_ROWS,
+              cut_note: str | None = None) -> None:
         top = 0
         if note:
             sheet.write_string(0, 0, note, self.note)
@@ -97,14 +105,64 @@ class _Sheets:
                 self._row(sheet, i, row, widths, measure=i < top + 200)
             if i - top >= max_rows:
                 break
-        written = i - top
+        self._finish(sheet, columns, widths, top, i - top, n_rows, cut_note, freeze_first_column)
+
+    def _finish(self, sheet, columns: list[str], widths: list[int], top: int, written: int, n_rows: int,
+                cut_note: str | None, freeze_first_column: bool = False) -> None:
+        """Cut note under the last row (when rows were left out), widths, frozen header, filter."""
         if written < n_rows and cut_note:
-            sheet.write_string(i + 1, 0, cut_note, self.note)
+            sheet.write_string(top + written + 1, 0, cut_note, self.note)
         for j, width in enumerate(widths):
             sheet.set_column(j, j, width)
         sheet.freeze_panes(top + 1, 1 if freeze_first_column else 0)
         if columns:
             sheet.autofilter(top, 0, top + max(written, 1), len(columns) - 1)
+
+    def write_table(self, name: str, source: Path, n_rows: int, max_rows: int, cut_note: str) -> None:
+        """A table sheet from its Parquet file: header, at most `max_rows` rows (then `cut_note`),
+        frozen header, filter, widths; the same sheet write_rows makes, written as XML (see above)."""
+        schema = pq.read_schema(str(source))
+        columns = schema.names
+        encoders = [_CELLS_BY_TYPE.get(str(field.type)) for field in schema]
+        sheet = self.book.add_worksheet(name)
+        if not columns or None in encoders or not _can_write_xml(sheet):
+            self._fill(sheet, columns, iter_rows(source), n_rows, max_rows=max_rows, cut_note=cut_note)
+            return
+        for j, col in enumerate(columns):
+            sheet.write_string(0, j, col, self.header)
+        widths = [min(max(len(c), 6) + 2, 40) for c in columns]
+        max_rows = min(max_rows, EXCEL_MAX_ROWS - 2)
+        sheet._write_single_row(1)  # header out to the row file; data rows follow it there
+        letters = [xl_col_to_name(j) for j in range(len(columns))]
+        date_xf = self.date._get_xf_index()
+        written = last_row = 0  # data rows taken; 0-based index of the last row holding a cell
+        for batch in iter_columns(source):
+            take = min(len(batch[0]), max_rows - written)
+            if take <= 0:
+                break
+            cells = []
+            for j, (encode, values) in enumerate(zip(encoders, batch, strict=True)):
+                values = values[:take]
+                if encode is _string_cells and written < WIDTH_SAMPLE_ROWS:
+                    sample = [len(v) for v in values[: WIDTH_SAMPLE_ROWS - written] if v is not None]
+                    if sample:
+                        widths[j] = max(widths[j], min(min(max(sample), EXCEL_MAX_CELL) + 2, 60))
+                elif encode is _date_cells and any(v is not None for v in values):
+                    widths[j] = max(widths[j], 12)
+                cells.append(encode(values, date_xf))
+            xml = []
+            for k, row in enumerate(zip(*cells, strict=True), start=written + 2):  # Excel row numbers (header: 1)
+                body = "".join(f'<c r="{letter}{k}"{cell}'
+                               for letter, cell in zip(letters, row, strict=True) if cell is not None)
+                if body:
+                    xml.append(f'<row r="{k}">{body}</row>')
+                    last_row = k - 1
+            sheet.fh.write("".join(xml))
+            written += take
+        if last_row:
+            sheet.dim_rowmax = max(sheet.dim_rowmax or 0, last_row)
+        sheet.previous_row = written  # rows up to here are written; the cut note goes below them
+        self._finish(sheet, columns, widths, top=0, written=written, n_rows=n_rows, cut_note=cut_note)
 
     def _row(self, sheet, i: int, row: tuple, widths: list[int], measure: bool) -> None:
         for j, value in enumerate(row):
@@ -129,6 +187,74 @@ class _Sheets:
                 sheet.write_number(i, j, value)
 
 
+# --- table sheets: cells written as sheet XML, a column at a time ------------------------------------
+#
+# A table sheet holds up to MAX_TABLE_ROWS × ~10 cells; through xlsxwriter's write_* API each cell costs
+# ~8 µs (argument checks, a cell tuple, XML escaping through several regexes), most of the export's time.
+# The table sheets are therefore written the way xlsxwriter writes rows in constant_memory mode
+# (`<row>` of inline-string / number / boolean / date cells) straight into the sheet's row file, each
+# column encoded in one pass. Header, note, widths, panes and filter still go through xlsxwriter. When
+# the xlsxwriter internals this needs are missing (another version), the sheet goes through write_rows.
+
+_NEEDS_ESCAPE = regex.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+_CONTROL_ESCAPE = regex.compile(r"(_x[0-9a-fA-F]{4}_)")
+_CONTROL_CHAR = regex.compile(r"([\x00-\x08\x0b-\x1f])")
+_EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
+
+
+def _inline_string(text: str) -> str:
+    """The end of an inline-string `<c>` element, as xlsxwriter writes it (same escapes, same order)."""
+    if len(text) > EXCEL_MAX_CELL:
+        text = text[: EXCEL_MAX_CELL - 1] + "…"
+    if _NEEDS_ESCAPE.search(text):
+        text = _CONTROL_ESCAPE.sub(r"_x005F\1", text)
+        text = _CONTROL_CHAR.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f' t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+
+
+def _string_cells(values: list, date_xf: int) -> list:
+    return [None if v is None else _inline_string(v) for v in values]
+
+
+def _number_cells(values: list, date_xf: int) -> list:
+    out = []
+    for v in values:
+        if v is None or v != v:  # v != v: NaN, an empty cell
+            out.append(None)
+        elif math.isinf(v):
+            raise TypeError("NAN/INF not supported in write_number()")  # as xlsxwriter's write_number
+        else:
+            out.append(f"><v>{v:.16G}</v></c>")
+    return out
+
+
+def _bool_cells(values: list, date_xf: int) -> list:
+    return [None if v is None else (' t="b"><v>1</v></c>' if v else ' t="b"><v>0</v></c>') for v in values]
+
+
+def _date_cells(values: list, date_xf: int) -> list:
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        serial = v.toordinal() - _EXCEL_EPOCH
+        serial += 1 if serial > 59 else 0  # Excel's 1900-02-29
+        out.append(f' s="{date_xf}"><v>{float(serial):.16G}</v></c>')
+    return out
+
+
+_CELLS_BY_TYPE = {"string": _string_cells, "int64": _number_cells, "double": _number_cells, "bool": _bool_cells,
+                  "date32[day]": _date_cells}
+
+
+def _can_write_xml(sheet) -> bool:
+    return (getattr(sheet, "constant_memory", False) and hasattr(sheet, "_write_single_row")
+            and hasattr(sheet, "fh") and hasattr(sheet, "previous_row") and hasattr(sheet, "dim_rowmax"))
+
+
 def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path,
                    tables: list[str] = TABLES, max_table_rows: int = MAX_TABLE_ROWS) -> Path:
     """The pivots (from `con`, see pivots.py), then a sheet per table streamed from its Parquet file."""
@@ -147,8 +273,7 @@ def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path
                 cut = (f"Chỉ hiện {max_table_rows:,} dòng đầu tiên trong {n_rows:,} dòng; bảng đầy đủ: "
                        f"csv/{name}.csv, parquet/{name}.parquet (first {max_table_rows:,} of {n_rows:,} rows "
                        "shown; the whole table is in the CSV and Parquet files)")
-                sheets.write_rows(name, pq.read_schema(str(source)).names, iter_rows(source), n_rows,
-                                  max_rows=max_table_rows, cut_note=cut)
+                sheets.write_table(name, source, n_rows, max_rows=max_table_rows, cut_note=cut)
         finally:
             book.close()
     return path
