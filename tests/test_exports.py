@@ -145,17 +145,38 @@ def test_write_dataset_writes_every_output_and_no_temporary_file(dataset):
 
 def test_a_failing_writer_leaves_the_previous_file_whole(synthetic_dir, tmp_path, monkeypatch):
     write_dataset(synthetic_dir, tmp_path, [])
-    before = (tmp_path / "comparison.xlsx").read_bytes()
+    before = {name: (tmp_path / name).read_bytes() for name in ("comparison.xlsx", "report.html")}
     from pipeline.exports import workbook
+    from pipeline.exports.duckdb_export import connect_parquet
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    # the heatmap's pivot fails: the report (written by write_dataset's own process) stays as it was
     monkeypatch.setattr(workbook.pivots, "plan_theme", boom)
     with pytest.raises(RuntimeError):
         write_dataset(synthetic_dir, tmp_path, [])
-    assert (tmp_path / "comparison.xlsx").read_bytes() == before
-    assert not list(tmp_path.glob(".comparison.xlsx.*"))
+    assert (tmp_path / "report.html").read_bytes() == before["report.html"]
+    assert not list(tmp_path.glob(".report.html.*"))
+    # the workbook is written by a second process, where this patch does not reach: fail it directly
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    (restored / "comparison.xlsx").write_bytes(before["comparison.xlsx"])
+    with pytest.raises(RuntimeError):
+        workbook.write_workbook(connect_parquet(tmp_path / "parquet"), tmp_path / "parquet",
+                                restored / "comparison.xlsx")
+    assert (restored / "comparison.xlsx").read_bytes() == before["comparison.xlsx"]
+    assert not list(restored.glob(".comparison.xlsx.*"))
+
+
+def test_a_failing_workbook_process_fails_the_export(synthetic_dir, tmp_path):
+    """An error in the side process (here: a Parquet file it cannot read) reaches write_dataset's caller."""
+    from pipeline.exports import _side_process, _workbook_from_parquet
+
+    write_dataset(synthetic_dir, tmp_path, [])
+    (tmp_path / "parquet" / "tasks.parquet").write_bytes(b"not parquet")
+    with _side_process() as pool, pytest.raises(Exception, match="(?i)parquet|magic"):
+        pool.submit(_workbook_from_parquet, tmp_path / "parquet", tmp_path / "comparison.xlsx", tmp_path).result()
 
 
 def test_unreadable_record_becomes_an_error_row(synthetic_dir, tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
-import regex
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
@@ -196,9 +196,9 @@ class _Sheets:
 # column encoded in one pass. Header, note, widths, panes and filter still go through xlsxwriter. When
 # the xlsxwriter internals this needs are missing (another version), the sheet goes through write_rows.
 
-_NEEDS_ESCAPE = regex.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
-_CONTROL_ESCAPE = regex.compile(r"(_x[0-9a-fA-F]{4}_)")
-_CONTROL_CHAR = regex.compile(r"([\x00-\x08\x0b-\x1f])")
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]")  # or a literal _xHHHH_ (checked after "_x" in)
+_CONTROL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+_CONTROL_CHAR = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
 
 
@@ -206,7 +206,7 @@ def _inline_string(text: str) -> str:
     """The end of an inline-string `<c>` element, as xlsxwriter writes it (same escapes, same order)."""
     if len(text) > EXCEL_MAX_CELL:
         text = text[: EXCEL_MAX_CELL - 1] + "…"
-    if _NEEDS_ESCAPE.search(text):
+    if _NEEDS_ESCAPE.search(text) or ("_x" in text and _CONTROL_ESCAPE.search(text)):
         text = _CONTROL_ESCAPE.sub(r"_x005F\1", text)
         text = _CONTROL_CHAR.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
