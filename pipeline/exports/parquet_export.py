@@ -50,9 +50,19 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {"string": _str, "int": _to_int, "fl
 def rows_to_arrow(rows: list[dict], table: str) -> pa.Table:
     """Row dicts to an Arrow table with exactly the table's columns and types."""
     schema = arrow_schema(table)
-    arrays = [pa.array([_CONVERT[kind](r.get(name)) for r in rows], type=ARROW_TYPES[kind])
-              for name, kind in SCHEMA[table]]
+    arrays = [_column(rows, name, kind) for name, kind in SCHEMA[table]]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _column(rows: list[dict], name: str, kind: str) -> pa.Array:
+    values = [r.get(name) for r in rows]
+    if kind == "string":
+        try:  # nearly always str or None already: Arrow takes them as they are (str(v) would not change them)
+            return pa.array(values, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    convert = _CONVERT[kind]
+    return pa.array([convert(v) for v in values], type=ARROW_TYPES[kind])
 
 
 class ChunkedParquetWriter:
