@@ -171,12 +171,15 @@ def test_a_failing_writer_leaves_the_previous_file_whole(synthetic_dir, tmp_path
 
 def test_a_failing_workbook_process_fails_the_export(synthetic_dir, tmp_path):
     """An error in the side process (here: a Parquet file it cannot read) reaches write_dataset's caller."""
-    from pipeline.exports import _side_process, _workbook_from_parquet
+    from pipeline.exports import _start_workbook
 
     write_dataset(synthetic_dir, tmp_path, [])
+    before = (tmp_path / "comparison.xlsx").read_bytes()
     (tmp_path / "parquet" / "tasks.parquet").write_bytes(b"not parquet")
-    with _side_process() as pool, pytest.raises(Exception, match="(?i)parquet|magic"):
-        pool.submit(_workbook_from_parquet, tmp_path / "parquet", tmp_path / "comparison.xlsx", tmp_path).result()
+    with pytest.raises(Exception, match="(?i)parquet|magic"):
+        _start_workbook(tmp_path / "parquet", tmp_path / "comparison.xlsx", tmp_path / "spill").result()
+    assert (tmp_path / "comparison.xlsx").read_bytes() == before
+    assert not list(tmp_path.glob(".comparison.xlsx.*"))
 
 
 def test_unreadable_record_becomes_an_error_row(synthetic_dir, tmp_path):

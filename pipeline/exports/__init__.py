@@ -15,10 +15,10 @@ leaves a half-written output behind.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.exports.tables import TABLES, build_tables
@@ -56,9 +56,8 @@ def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[
         # The workbook (the longest writer, pure Python) is written by a second process, from the same
         # Parquet files, while this one writes CSV, DuckDB and the report: on 2+ cores the export takes
         # about as long as its longest half instead of the sum.
-        with _side_process() as pool:
-            workbook = pool.submit(_workbook_from_parquet, parquet_dir, out_dir / "comparison.xlsx",
-                                   staging / "duckdb-workbook")
+        workbook = _start_workbook(parquet_dir, out_dir / "comparison.xlsx", staging / "duckdb-workbook")
+        try:
             for name, path in parquet.items():
                 written[f"csv/{name}.csv"] = write_csv(path, out_dir / "csv" / f"{name}.csv")
                 written[f"parquet/{name}.parquet"] = path
@@ -68,13 +67,15 @@ def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[
                 report = write_report(con, records_dir, out_dir / "report.html")
             finally:
                 con.close()
-            written["comparison.xlsx"] = workbook.result()
-            written["report.html"] = report
+        finally:
+            workbook_path = workbook.result()  # also on failure here: never leave the other process writing
+        written["comparison.xlsx"] = workbook_path
+        written["report.html"] = report
     return written
 
 
-def _workbook_from_parquet(parquet_dir: Path, path: Path, temp_dir: Path) -> Path:
-    """write_workbook with its own DuckDB connection (it runs in another process)."""
+def write_workbook_file(parquet_dir: Path, path: Path, temp_dir: Path | None = None) -> Path:
+    """write_workbook with its own DuckDB connection over the Parquet files (what the side process runs)."""
     from pipeline.exports.duckdb_export import connect_parquet
     from pipeline.exports.workbook import write_workbook
 
@@ -85,27 +86,43 @@ def _workbook_from_parquet(parquet_dir: Path, path: Path, temp_dir: Path) -> Pat
         con.close()
 
 
-class _InProcess:
-    """The pool's interface, run here and now: for one core, where a second process only adds its start-up."""
+class _Done:
+    """A job already run in this process (one core: a second process would only add its start-up)."""
 
-    def submit(self, fn, *args) -> Future:
-        future: Future = Future()
+    def __init__(self, parquet_dir: Path, path: Path, temp_dir: Path):
+        self.path, self.error = path, None
         try:
-            future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller by .result(), as a pool does
-            future.set_exception(exc)
-        return future
+            write_workbook_file(parquet_dir, path, temp_dir)
+        except Exception as exc:  # noqa: BLE001 - raised by result(), after the other writers, as a process's would be
+            self.error = exc
 
-    def __enter__(self) -> _InProcess:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
+    def result(self) -> Path:
+        if self.error is not None:
+            raise self.error
+        return self.path
 
 
-def _side_process() -> ProcessPoolExecutor | _InProcess:
-    """One worker process (spawned: the caller may hold threads, which fork does not copy safely)."""
+class _SideProcess:
+    """`python -m pipeline.exports.workbook` in a plain subprocess. Not multiprocessing: its spawn re-runs the
+    caller's main script (a script without a __main__ guard would run twice), and fork is unsafe with the
+    threads Arrow and DuckDB hold."""
+
+    def __init__(self, parquet_dir: Path, path: Path, temp_dir: Path):
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root,
+                                                                         os.environ.get("PYTHONPATH")) if p)}
+        self.path = path
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, arguments are paths
+            [sys.executable, "-m", "pipeline.exports.workbook", str(parquet_dir), str(path), str(temp_dir)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def result(self) -> Path:
+        _, stderr = self.process.communicate()
+        if self.process.returncode != 0:
+            raise RuntimeError(f"writing {self.path.name} failed:\n{stderr[-4000:]}")
+        return self.path
+
+
+def _start_workbook(parquet_dir: Path, path: Path, temp_dir: Path) -> _Done | _SideProcess:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2:
-        return _InProcess()
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return (_SideProcess if cores >= 2 else _Done)(parquet_dir, path, temp_dir)

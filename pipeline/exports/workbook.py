@@ -277,3 +277,11 @@ def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path
         finally:
             book.close()
     return path
+
+
+if __name__ == "__main__":  # python -m pipeline.exports.workbook PARQUET_DIR OUT.xlsx [TEMP_DIR]: write_dataset's side process
+    import sys
+
+    from pipeline.exports import write_workbook_file
+
+    write_workbook_file(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)
