@@ -32,7 +32,9 @@ def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[
     The records are read once, streamed into the Parquet files (stream.py);
     CSV, DuckDB, the workbook and the report are then written from those
     files (the report reads the records again for its plan pages), so peak
-    memory does not grow with the number of rows.
+    memory does not grow with the number of rows. On two or more cores the
+    workbook is written by a second Python process (`python -m
+    pipeline.exports.workbook`) at the same time as CSV, DuckDB and the report.
     """
     from pipeline.exports.csv_export import write_csv
     from pipeline.exports.duckdb_export import connect_parquet, write_duckdb
