@@ -25,6 +25,7 @@ whose own line is a task keeps the section id ("II.1"). A repeated id gets
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -354,18 +355,22 @@ def _own_part(label: str, parent: _Node) -> str:
     return label
 
 
-def _assign_ids(roots: list[_Node]) -> None:
+def _unique_ids() -> Callable[[str], str]:
+    """A function that returns each id once: a repeated one gets `_2`, `_3` (`IV.1.d`, `IV.1.d_2`)."""
     seen: set[str] = set()
 
     def unique(base: str) -> str:
-        if base not in seen:
-            seen.add(base)
-            return base
-        n = 2
-        while f"{base}_{n}" in seen:
-            n += 1
-        seen.add(f"{base}_{n}")
-        return f"{base}_{n}"
+        candidate, n = base, 2
+        while candidate in seen:
+            candidate, n = f"{base}_{n}", n + 1
+        seen.add(candidate)
+        return candidate
+
+    return unique
+
+
+def _assign_ids(roots: list[_Node]) -> None:
+    unique = _unique_ids()
 
     def walk(nodes: list[_Node], parent: _Node | None) -> None:
         counts: dict[str, int] = {}
@@ -397,17 +402,7 @@ def _section_of(node: _Node) -> _Node | None:
 
 def _collect(text: str, roots: list[_Node]) -> SectionTree:
     tree = SectionTree()
-    task_ids: set[str] = set()
-
-    def task_id(base: str) -> str:
-        if base not in task_ids:
-            task_ids.add(base)
-            return base
-        n = 2
-        while f"{base}_{n}" in task_ids:
-            n += 1
-        task_ids.add(f"{base}_{n}")
-        return f"{base}_{n}"
+    task_id = _unique_ids()
 
     def walk(node: _Node, level: int) -> None:
         own = _own_text(text, node)
