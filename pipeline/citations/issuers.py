@@ -31,7 +31,7 @@ def _config() -> tuple[re.Pattern, list[str], dict[str, str], list[tuple[str, li
     levels = [(row["level"], [re.compile(fold(p)) for p in row["patterns"]]) for row in data["issuer_levels"]]
     abbreviations = {fold(k): v for k, v in data["issuer_abbreviations"].items()}
     return (stop_re, [fold(p) for p in data["issuer_drop_prefixes"]], abbreviations,
-            levels, [fold(c) for c in data["central_cities"]])
+            levels, [fold(c) for c in load_yaml("metadata.yaml")["central_cities"]])
 
 
 def issuer_after(text: str, folded: str, pos: int, limit: int = 140) -> tuple[str | None, int]:

@@ -208,7 +208,7 @@ def _level_suffix(text: str, folded: str, pos: int, links: bool = True) -> tuple
 def _city_level(place: str, organ_level: str | None, siblings: list[str], plan_level: str | None,
                 year: int | None) -> str:
     """A "thành phố" is a province when run by the centre, else a district."""
-    cities = {fold(k): v for k, v in _resources()["central_cities"].items()}
+    cities = {fold(k): v for k, v in load_yaml("metadata.yaml")["central_cities"].items()}
     if place:
         since = cities.get(fold(place))
         if since is not None and (year or 2024) >= since:
