@@ -8,6 +8,7 @@ cells), and the real records of data/raw (row counts must match them).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -569,3 +570,66 @@ def test_table_sheets_written_as_xml_read_back_like_the_write_api(tmp_path):
     rows = list(fast["whole"].iter_rows(values_only=True))
     assert rows[2][0] == "a & b < c > d" and rows[4][0] == "  lề trái" and rows[1][0].startswith("- Tăng")
     assert list(fast["cut"].iter_rows(values_only=True))[-1][0] == "cut here"
+
+
+def _displacy_reference(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """What render_text produced when it built a spaCy Doc per line and called displaCy on it."""
+    import re as _re
+
+    import spacy
+    from spacy import displacy
+    from spacy.tokens import Doc, Span
+
+    from pipeline.exports.report import KIND_COLOURS, _span_renderer
+
+    _, options = _span_renderer()
+    vocab = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}}).vocab
+    parts, pos = [], 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        inside = [(max(s, start) - start, min(e, end) - start, k) for s, e, k in sorted(spans) if s < end and e > start]
+        if not line.strip():
+            continue
+        if not inside:
+            parts.append(f'<div class="line">{html.escape(line)}</div>')
+            continue
+        cuts = {c for s, e, _ in inside for c in (s, e)}
+        words, bounds = [], []
+        for m in _re.finditer(r"\S+", line):
+            pieces = [m.start(), *sorted(c for c in cuts if m.start() < c < m.end()), m.end()]
+            for a, b in zip(pieces, pieces[1:], strict=False):
+                words.append(line[a:b])
+                bounds.append((a, b))
+        doc = Doc(vocab, words=words, spaces=[True] * len(words))
+        doc_spans = []
+        for s, e, kind in inside:
+            first = next((i for i, (a, _) in enumerate(bounds) if a >= s), None)
+            last = max((i for i, (_, b) in enumerate(bounds) if b <= e), default=None)
+            if first is not None and last is not None and last >= first:
+                doc_spans.append(Span(doc, first, last + 1, label=KIND_COLOURS[kind][0]))
+        doc.spans["sc"] = doc_spans
+        parts.append(displacy.render(doc, style="span", options=options, page=False, jupyter=False).strip())
+    return "".join(parts)
+
+
+def test_plan_text_highlighting_is_what_displacy_renders():
+    """render_text feeds displaCy's span renderer tokens and spans directly (no Doc per line, for speed);
+    its HTML must stay what displacy.render gives for the same line as a spaCy Doc."""
+    from pipeline.exports.report import render_text
+
+    text = ("KẾ HOẠCH\n\nThực hiện Kế hoạch số 208/KH-UBND ngày 09/06/2021 của Ủy ban nhân dân tỉnh về Thực hiện "
+            "Nghị quyết số 07/2021/NQ-HĐND ngày 26/4/2021 của Hội đồng nhân dân tỉnh;\n"
+            "- Sở Lao động - TBXH (b/c);\n<b>&</b> không có giá trị")
+    cite = text.index("Kế hoạch số 208")
+    nq = text.index("Nghị quyết số")
+    agency = text.index("Sở Lao động")
+    spans = [(cite, cite + len("Kế hoạch số 208/KH-UBND"), "citations"),
+             (cite + 12, cite + 15, "targets"),  # inside a token and overlapping another span
+             (nq, nq + len("Nghị quyết số 07/2021/NQ-HĐND"), "citations"),
+             (text.index("ngày 26/4/2021"), text.index("ngày 26/4/2021") + 14, "deadlines"),
+             (agency, agency + len("Sở Lao động - TBXH"), "agencies"),
+             (nq + 5, agency + 3, "agencies")]  # runs over a line break
+    html_out = render_text(text, spans)
+    assert html_out == _displacy_reference(text, spans)
+    assert html_out.count('class="hl"') > 10 and "&lt;b&gt;&amp;&lt;/b&gt;" in html_out

@@ -52,9 +52,6 @@ def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[
         staging = Path(staging_dir)
         parquet = write_parquet_tables(iter_records(records_dir, errors=all_errors), all_errors, parquet_dir,
                                        staging)
-        for name, path in parquet.items():
-            written[f"csv/{name}.csv"] = write_csv(path, out_dir / "csv" / f"{name}.csv")
-            written[f"parquet/{name}.parquet"] = path
         # The workbook (the longest writer, pure Python) is written by a second process, from the same
         # Parquet files, while this one writes CSV, DuckDB and the report: on 2+ cores the export takes
         # about as long as its longest half instead of the sum.

@@ -9,20 +9,15 @@ single quote (Excel shows it and stops there) and every text cell is quoted.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import math
-import numbers
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pipeline.exports.files import atomic_path
-from pipeline.exports.parquet_export import iter_columns
+from pipeline.exports.parquet_export import CHUNK_ROWS
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,56 +27,51 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def csv_cell(value: Any) -> Any:
-    """One value as the csv module should write it: numbers stay numbers, the rest safe text."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return neutralise(str(value))
+_TRIGGER_PATTERN = "^[" + "".join("\\" + c if c in "-^]\\" else c for c in FORMULA_TRIGGERS) + "]"
 
 
-def _text_cells(values: list) -> list:
-    return ["" if v is None else ("'" + v if v.startswith(FORMULA_TRIGGERS) else v) for v in values]
+def _excel_safe(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """One column as Excel should see it: text neutralised, true/false and ISO dates as text, numbers bare.
 
-
-def _number_cells(values: list) -> list:
-    return ["" if v is None or v != v else v for v in values]  # v != v: NaN
-
-
-def _bool_cells(values: list) -> list:
-    return ["" if v is None else ("true" if v else "false") for v in values]
-
-
-def _date_cells(values: list) -> list:
-    return ["" if v is None else v.isoformat() for v in values]
-
-
-# Column-wise equivalents of csv_cell for the dataset's Arrow types (a batch at a time, no per-cell dispatch).
-_COLUMN_CELLS = {"string": _text_cells, "int64": _number_cells, "double": _number_cells, "bool": _bool_cells,
-                 "date32[day]": _date_cells}
-
-
-def _cells_of(arrow_type: pa.DataType):
-    return _COLUMN_CELLS.get(str(arrow_type), lambda values: [csv_cell(v) for v in values])
+    Column-wise in Arrow (no Python per cell); text follows `neutralise`. Missing values are empty cells.
+    """
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        runs = pc.match_substring_regex(column, _TRIGGER_PATTERN)
+        column = pc.if_else(runs, pc.binary_join_element_wise("'", column, ""), column)
+        return pc.fill_null(column, "")
+    if pa.types.is_boolean(kind):
+        return pc.fill_null(pc.if_else(column, "true", "false"), "")
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        return pc.fill_null(pc.cast(column, pa.string()), "")
+    if pa.types.is_floating(kind):
+        return pc.if_else(pc.is_nan(column), pa.scalar(None, kind), column)  # NaN: an empty cell, not "nan"
+    if pa.types.is_integer(kind):
+        return column
+    return pc.fill_null(pc.cast(column, pa.string()), "")
 
 
 def write_csv(parquet_path: Path, path: Path) -> Path:
-    """Write a table's Parquet file as an Excel-friendly CSV, atomically, a batch of rows at a time."""
-    schema = pq.read_schema(str(parquet_path))
-    converters = [_cells_of(field.type) for field in schema]
+    """Write a table's Parquet file as an Excel-friendly CSV, atomically, a batch of rows at a time.
+
+    Arrow's CSV writer quotes every text cell and leaves numbers bare (as the csv
+    module's QUOTE_NONNUMERIC does), so Excel reads numbers as numbers and text as text.
+    """
+    source = pq.ParquetFile(str(parquet_path))
+    schema = source.schema_arrow
+    options = pacsv.WriteOptions(eol="\r\n", quoting_style="needed", quoting_header="needed")
     with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            # Text cells are quoted (QUOTE_NONNUMERIC); numbers are left bare so Excel reads them as numbers.
-            writer = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-            writer.writerow(schema.names)
-            for columns in iter_columns(parquet_path):
-                writer.writerows(zip(*(cells(values) for cells, values in zip(converters, columns, strict=True)),
-                                     strict=True))
+        with open(tmp, "wb") as f:
+            f.write("\ufeff".encode())
+            writer = None
+            for batch in source.iter_batches(batch_size=CHUNK_ROWS):
+                safe = pa.RecordBatch.from_arrays([_excel_safe(col) for col in batch.columns], names=schema.names)
+                if writer is None:
+                    writer = pacsv.CSVWriter(f, safe.schema, write_options=options)
+                writer.write_batch(safe)
+            if writer is None:  # no rows: the header alone
+                header = pa.schema([(name, _excel_safe(pa.array([], field.type)).type)
+                                    for name, field in zip(schema.names, schema, strict=True)])
+                writer = pacsv.CSVWriter(f, header, write_options=options)
+            writer.close()
     return path

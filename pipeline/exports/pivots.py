@@ -14,6 +14,9 @@ pandas, so a million task rows never become a DataFrame.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import duckdb
 import pandas as pd
 
@@ -61,18 +64,24 @@ def instrument_plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return out
 
 
-def format_target(row: pd.Series) -> str:
-    """'< 9,5‰ (2025)': comparator, value with a Vietnamese decimal comma, unit sign, year."""
-    value = row["value"]
+def format_target(row: Mapping[str, Any]) -> str:
+    """'< 9,5‰ (2025)': comparator, value with a Vietnamese decimal comma, unit sign, year.
+
+    `row`: a row of the targets table (a Series) or a record's target (a dict).
+    """
+    value = row.get("value")
     if pd.isna(value):
         shown = "?"
     else:
         shown = f"{value:g}".replace(".", ",")
-    comparator = row["comparator"] if isinstance(row["comparator"], str) and row["comparator"] != "=" else ""
-    unit = UNIT_SIGNS.get(row["unit"], row["unit"] if isinstance(row["unit"], str) else "")
+    comparator = row.get("comparator")
+    comparator = comparator if isinstance(comparator, str) and comparator != "=" else ""
+    unit = row.get("unit")
+    unit = UNIT_SIGNS.get(unit, unit if isinstance(unit, str) else "")
     text = f"{comparator} {shown}{unit}".strip()
-    if not pd.isna(row["target_year"]):
-        text += f" ({int(row['target_year'])})"
+    year = row.get("target_year")
+    if not pd.isna(year):
+        text += f" ({int(year)})"
     return text
 
 

@@ -4,8 +4,8 @@ Parts: a plan × theme heatmap, the instrument registry with the citation
 links between plans of the corpus, the targets side by side, and a page per
 plan showing its text with every extracted value highlighted at its evidence,
 one colour per kind. The highlighting is spaCy displaCy's span renderer
-(overlapping spans stack, labels on top), fed Docs built on a blank
-Vietnamese vocabulary: no model is downloaded. Plan pages are shown one at a
+(overlapping spans stack, labels on top), given the tokens and spans of each
+line: no model is downloaded. Plan pages are shown one at a
 time with CSS `:target`, so the file opens fast even with many plans.
 
 The file is written piece by piece (a plan page at a time, the records read
@@ -18,6 +18,7 @@ is still in the heatmap, the registry and the dataset.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -59,13 +60,6 @@ table.heatmap tbody th{min-width:18em}
 .plantext .line{line-height:2.5}
 .muted{color:#777}
 """
-
-
-@cache
-def _vocab():
-    import spacy
-
-    return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}}).vocab
 
 
 def _e(value) -> str:
@@ -175,43 +169,51 @@ def _span_renderer():
 
 
 def render_text(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """The plan's text line by line; lines holding a value go through displaCy's span renderer."""
-    from spacy.displacy import parse_spans
-    from spacy.tokens import Doc, Span
+    """The plan's text line by line; lines holding a value go through displaCy's span renderer.
 
-    renderer, options = _span_renderer()
+    The renderer is given what `displacy.parse_spans` would take from a spaCy
+    Doc of the line (its tokens, each span's first and last token) without
+    building the Doc: the same HTML as `displacy.render(doc, style="span")`
+    (tests/test_exports.py checks it), at a fraction of the cost, which
+    matters with hundreds of plan pages.
+    """
+    renderer, _options = _span_renderer()
+    spans = sorted(spans)
     parts = []
     pos = 0
+    upcoming = 0  # spans[upcoming:] start at or after the end of the lines seen so far
+    active: list[tuple[int, int, str]] = []  # spans started before this line's end, in start order
     for line in text.split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
-        inside = [(max(s, line_start), min(e, line_end), k) for s, e, k in spans if s < line_end and e > line_start]
+        while upcoming < len(spans) and spans[upcoming][0] < line_end:
+            active.append(spans[upcoming])
+            upcoming += 1
+        active = [sp for sp in active if sp[1] > line_start]
         if not line.strip():
             continue
-        if not inside:
+        if not active:
             parts.append(f'<div class="line">{html.escape(line)}</div>')
             continue
-        cuts = {c for s, e, _ in inside for c in (s - line_start, e - line_start)}
-        words, spaces, bounds = [], [], []
+        inside = [(max(s, line_start) - line_start, min(e, line_end) - line_start, k) for s, e, k in active]
+        cuts = sorted({c for s, e, _ in inside for c in (s, e)})
+        tokens: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
         for m in _TOKEN.finditer(line):
-            pieces = [m.start(), *sorted(c for c in cuts if m.start() < c < m.end()), m.end()]
-            for a, b in zip(pieces, pieces[1:], strict=False):
-                words.append(line[a:b])
-                spaces.append(False)
-                bounds.append((a, b))
-            spaces[-1] = m.end() < len(line)
-        doc = Doc(_vocab(), words=words, spaces=spaces)
-        doc_spans = []
+            a, b = m.span()
+            pieces = [a, *cuts[bisect_right(cuts, a):bisect_left(cuts, b)], b]  # the cuts strictly inside
+            for x, y in zip(pieces, pieces[1:], strict=False):
+                tokens.append(line[x:y])
+                starts.append(x)
+                ends.append(y)
+        line_spans = []
         for s, e, kind in inside:
-            s, e = s - line_start, e - line_start
-            first = next((i for i, (a, _) in enumerate(bounds) if a >= s), None)
-            last = max((i for i, (_, b) in enumerate(bounds) if b <= e), default=None)
-            if first is not None and last is not None and last >= first:
-                doc_spans.append(Span(doc, first, last + 1, label=KIND_COLOURS[kind][0]))
-        doc.spans["sc"] = doc_spans
-        # what displacy.render(doc, style="span", page=False, jupyter=False) returns, without building a
-        # renderer (and reading the colour plugins' entry points) on every line
-        parts.append(renderer.render([parse_spans(doc, options)], page=False, minify=False).strip())
+            first, last = bisect_left(starts, s), bisect_right(ends, e) - 1
+            if first < len(tokens) and last >= first:
+                line_spans.append({"start_token": first, "end_token": last + 1, "label": KIND_COLOURS[kind][0],
+                                   "kb_id": "", "kb_url": "#"})
+        parts.append(renderer.render_spans(tokens, line_spans, None).strip())
     return "".join(parts)
 
 
@@ -227,7 +229,7 @@ def _value_rows(record: dict) -> str:
             elif kind == "deadlines":
                 value = f"{item.get('kind')} {item.get('date') or item.get('year') or ''} ({item.get('recurrence')})"
             else:
-                value = f"{item.get('indicator') or ''}: {pivots.format_target(pd.Series(item))}"
+                value = f"{item.get('indicator') or ''}: {pivots.format_target(item)}"
             rows.append(f'<tr><td style="background:{colour}">{_e(label)}</td><td>{_e(item.get("text"))}</td>'
                         f"<td>{_e(value)}</td><td>{_e(item.get('section'))}</td>"
                         f"<td>{_e(item.get('start'))}–{_e(item.get('end'))}</td></tr>")
