@@ -275,6 +275,12 @@ class LocalEngine:
         self.n = max(1, workers or default_workers())
         self.limits = limits or Limits()
         self.ctx = _mp_context()
+        if self.ctx.get_start_method() == "forkserver":
+            # start loading the pipeline into the forkserver now (~2 s), while the caller finds and hashes
+            # its inputs, rather than when the first worker is asked for
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
 
     def _memory_mb(self, w: _Worker) -> float:
         try:

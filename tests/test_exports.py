@@ -633,3 +633,20 @@ def test_plan_text_highlighting_is_what_displacy_renders():
     html_out = render_text(text, spans)
     assert html_out == _displacy_reference(text, spans)
     assert html_out.count('class="hl"') > 10 and "&lt;b&gt;&amp;&lt;/b&gt;" in html_out
+
+
+def test_string_cells_in_arrow_match_the_one_cell_encoder():
+    """Table sheets escape text column-wise in Arrow; every cell must be what `_inline_string` writes,
+    including each character Python calls white space at either end (which keeps xml:space)."""
+    import sys
+
+    import pyarrow as pa
+
+    from pipeline.exports.workbook import EXCEL_MAX_CELL, _inline_string, _string_cells
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    texts = ["- Tăng cường", "a & b < c > d", "bell\x07", "_x0041_ literal", "ok_x00", None, "", "=1+1",
+             "x" * (EXCEL_MAX_CELL + 5), "\u200bzero width", "Sở\u00a0LĐTBXH"]
+    texts += [f"{s}lề" for s in spaces] + [f"lề{s}" for s in spaces] + [f"a{s}b" for s in spaces]
+    assert _string_cells(pa.array(texts, pa.string()), 0).to_pylist() == [
+        None if t is None else _inline_string(t) for t in texts]

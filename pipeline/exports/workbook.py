@@ -15,27 +15,34 @@ that, a sheet is slow to write and to open, and nobody reads it in Excel.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 import re
+import zipfile
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.exports import pivots
 from pipeline.exports.files import atomic_path
-from pipeline.exports.parquet_export import iter_columns, iter_rows
+from pipeline.exports.parquet_export import CHUNK_ROWS, iter_rows
 from pipeline.exports.tables import TABLES
 
 EXCEL_MAX_ROWS = 1_048_576
 MAX_TABLE_ROWS = 50_000  # per table sheet; the CSV and Parquet files hold every row
 EXCEL_MAX_CELL = 32_767
+ZIP_LEVEL = 3  # zlib level of the workbook's parts (see _deflate_level)
 WIDTH_SAMPLE_ROWS = 199  # text columns are as wide as their longest text in the first rows (then capped)
 PIVOT_SHEETS = {
     "plan_x_theme": ("Số nhiệm vụ theo chủ đề của mỗi kế hoạch (tasks per theme, per plan)", "plan_theme"),
@@ -136,28 +143,29 @@ class _Sheets:
         letters = [xl_col_to_name(j) for j in range(len(columns))]
         date_xf = self.date._get_xf_index()
         written = last_row = 0  # data rows taken; 0-based index of the last row holding a cell
-        for batch in iter_columns(source):
-            take = min(len(batch[0]), max_rows - written)
+        for batch in pq.ParquetFile(str(source)).iter_batches(batch_size=CHUNK_ROWS):
+            take = min(batch.num_rows, max_rows - written)
             if take <= 0:
                 break
+            numbers = pa.array(np.arange(written + 2, written + 2 + take)).cast(pa.string())  # Excel rows
             cells = []
-            for j, (encode, values) in enumerate(zip(encoders, batch, strict=True)):
-                values = values[:take]
+            for j, (encode, values) in enumerate(zip(encoders, batch.columns, strict=True)):
+                values = values.slice(0, take)
                 if encode is _string_cells and written < WIDTH_SAMPLE_ROWS:
-                    sample = [len(v) for v in values[: WIDTH_SAMPLE_ROWS - written] if v is not None]
-                    if sample:
-                        widths[j] = max(widths[j], min(min(max(sample), EXCEL_MAX_CELL) + 2, 60))
-                elif encode is _date_cells and any(v is not None for v in values):
+                    longest = pc.max(pc.utf8_length(values.slice(0, WIDTH_SAMPLE_ROWS - written))).as_py()
+                    if longest is not None:
+                        widths[j] = max(widths[j], min(min(longest, EXCEL_MAX_CELL) + 2, 60))
+                elif encode is _date_cells and values.null_count < len(values):
                     widths[j] = max(widths[j], 12)
-                cells.append(encode(values, date_xf))
-            xml = []
-            for k, row in enumerate(zip(*cells, strict=True), start=written + 2):  # Excel row numbers (header: 1)
-                body = "".join(f'<c r="{letter}{k}"{cell}'
-                               for letter, cell in zip(letters, row, strict=True) if cell is not None)
-                if body:
-                    xml.append(f'<row r="{k}">{body}</row>')
-                    last_row = k - 1
-            sheet.fh.write("".join(xml))
+                # '<c r="B7"' + the cell's end; null where the cell is empty
+                cells.append(pc.binary_join_element_wise('<c r="', letters[j], numbers, '"',
+                                                         encode(values, date_xf), ""))
+            body = pc.binary_join_element_wise(*cells, "", null_handling="replace", null_replacement="")
+            filled = pc.not_equal(body, "")
+            rows = pc.binary_join_element_wise('<row r="', numbers, '">', body, "</row>", "").filter(filled)
+            sheet.fh.write("".join(rows.to_pylist()))
+            if len(rows):
+                last_row = written + int(np.flatnonzero(filled.to_numpy(zero_copy_only=False))[-1]) + 1
             written += take
         if last_row:
             sheet.dim_rowmax = max(sheet.dim_rowmax or 0, last_row)
@@ -214,11 +222,38 @@ def _inline_string(text: str) -> str:
     return f' t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
-def _string_cells(values: list, date_xf: int) -> list:
-    return [None if v is None else _inline_string(v) for v in values]
+# Cells whose text needs xlsxwriter's control-character escapes, or that are too long, take _inline_string;
+# the rest are escaped column-wise in Arrow. Leading or trailing white space (str.isspace) keeps xml:space.
+_SPECIAL = r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_"
+_SPACE = r"[\t\n\x0b\f\r\x1c-\x1f\x{85}\pZ]"
 
 
-def _number_cells(values: list, date_xf: int) -> list:
+def _string_cells(values: pa.Array, date_xf: int) -> pa.Array:
+    """The end of each inline-string `<c>` element (null: no cell), the same text `_inline_string` gives."""
+    text = values
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = pc.replace_substring(text, char, entity)
+    spaced = pc.or_(pc.match_substring_regex(values, "^" + _SPACE), pc.match_substring_regex(values, _SPACE + "$"))
+    attribute = pc.if_else(spaced, ' xml:space="preserve"', "")
+    cells = pc.binary_join_element_wise(' t="inlineStr"><is><t', attribute, ">", text, "</t></is></c>", "")
+    special = pc.or_(pc.match_substring_regex(values, _SPECIAL), pc.greater(pc.utf8_length(values), EXCEL_MAX_CELL))
+    if pc.any(special).as_py():
+        fixed, raw = cells.to_pylist(), values.to_pylist()
+        for i in np.flatnonzero(special.to_numpy(zero_copy_only=False) == True):  # noqa: E712 - nulls are None
+            fixed[i] = _inline_string(raw[i])
+        cells = pa.array(fixed, pa.string())
+    return cells
+
+
+def _python_cells(encode):
+    """An encoder of Python values (numbers, booleans, dates: few cells) as one of Arrow arrays."""
+    def encoder(values: pa.Array, date_xf: int) -> pa.Array:
+        return pa.array(encode(values.to_pylist(), date_xf), pa.string())
+    encoder.__name__ = encode.__name__
+    return encoder
+
+
+def _number_values(values: list, date_xf: int) -> list:
     out = []
     for v in values:
         if v is None or v != v:  # v != v: NaN, an empty cell
@@ -230,11 +265,11 @@ def _number_cells(values: list, date_xf: int) -> list:
     return out
 
 
-def _bool_cells(values: list, date_xf: int) -> list:
+def _bool_values(values: list, date_xf: int) -> list:
     return [None if v is None else (' t="b"><v>1</v></c>' if v else ' t="b"><v>0</v></c>') for v in values]
 
 
-def _date_cells(values: list, date_xf: int) -> list:
+def _date_values(values: list, date_xf: int) -> list:
     out = []
     for v in values:
         if v is None:
@@ -246,6 +281,7 @@ def _date_cells(values: list, date_xf: int) -> list:
     return out
 
 
+_number_cells, _bool_cells, _date_cells = map(_python_cells, (_number_values, _bool_values, _date_values))
 _CELLS_BY_TYPE = {"string": _string_cells, "int64": _number_cells, "double": _number_cells, "bool": _bool_cells,
                   "date32[day]": _date_cells}
 
@@ -275,8 +311,28 @@ def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path
                        "shown; the whole table is in the CSV and Parquet files)")
                 sheets.write_table(name, source, n_rows, max_rows=max_table_rows, cut_note=cut)
         finally:
-            book.close()
+            with _deflate_level(ZIP_LEVEL):
+                book.close()
     return path
+
+
+@contextmanager
+def _deflate_level(level: int):
+    """Zip the workbook at this zlib level: xlsxwriter uses the default (6), which took a third of the
+    workbook's time; level 3 zips 2.5x faster for a file ~20% larger (Excel reads both alike).
+    Patches the one name xlsxwriter looks up when it closes, for this block only; leaves it alone
+    when another xlsxwriter version has no such name."""
+    import xlsxwriter.workbook as xlsx_module
+
+    original = getattr(xlsx_module, "ZipFile", None)
+    if original is not zipfile.ZipFile:
+        yield
+        return
+    xlsx_module.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=level)
+    try:
+        yield
+    finally:
+        xlsx_module.ZipFile = original
 
 
 if __name__ == "__main__":  # python -m pipeline.exports.workbook PARQUET_DIR OUT.xlsx [TEMP_DIR]: write_dataset's side process
