@@ -297,14 +297,20 @@ class LocalEngine:
         by_index: dict[int, Job] = {}
         workers = [_Worker(self.ctx, self.limits.max_text_mb) for _ in range(min(self.n, len(pending)))]
         next_index = 0
+
+        def dispatch() -> None:
+            """Give every idle, ready worker its next document."""
+            nonlocal next_index
+            for w in workers:
+                if w.ready and w.job_index is None and pending:
+                    job = pending.pop()
+                    by_index[next_index] = job
+                    w.send(next_index, job.path)
+                    next_index += 1
+
         try:
             while True:
-                for w in workers:
-                    if w.ready and w.job_index is None and pending:
-                        job = pending.pop()
-                        by_index[next_index] = job
-                        w.send(next_index, job.path)
-                        next_index += 1
+                dispatch()
                 busy = [w for w in workers if w.job_index is not None or not w.ready]
                 if not busy:
                     return
@@ -348,6 +354,7 @@ class LocalEngine:
                         (w.kill if replace else w.stop)()
                         if pending:  # else the dead worker is dropped below
                             workers[i] = _Worker(self.ctx, self.limits.max_text_mb)
+                    dispatch()  # the worker goes on to its next document while the caller handles this one
                     yield job, outcome
                 workers = [w for w in workers if w.proc.is_alive() or w.job_index is not None]
         finally:
