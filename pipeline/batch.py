@@ -75,6 +75,7 @@ class RunSummary:
     pages: int = 0
     seconds: float = 0.0
     export_seconds: float = 0.0
+    export_skipped: bool = False  # the dataset was already built from exactly these records
     errors: list[dict] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
@@ -82,7 +83,9 @@ class RunSummary:
         rate = self.processed / self.seconds if self.seconds else 0.0
         return (f"{self.total} documents: {self.processed} processed, {self.cached} cached, "
                 f"{self.failed} failed, {self.removed} removed; {self.pages} pages; "
-                f"{self.seconds:.1f}s ({rate:.1f} docs/s; dataset export {self.export_seconds:.1f}s)")
+                f"{self.seconds:.1f}s ({rate:.1f} docs/s; "
+                + ("dataset unchanged, not rebuilt)" if self.export_skipped
+                   else f"dataset export {self.export_seconds:.1f}s)"))
 
 
 # ---------------------------------------------------------------- inputs and ids
@@ -263,12 +266,60 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, engine=None, progress:
                         summary, progress, quiet, use_cache)
         finally:
             state.close()
-    t_export = time.perf_counter()
-    if export:
-        summary.outputs.update(_export(records_dir, out_dir, summary.errors, quiet))
-    summary.export_seconds = time.perf_counter() - t_export
+        t_export = time.perf_counter()
+        if export:
+            stamp = cache_dir / EXPORT_STAMP
+            digest = export_digest(state.entries, fingerprint)
+            built = _current_outputs(stamp, digest, out_dir) if use_cache else None
+            if built is not None:
+                summary.outputs.update(built)
+                summary.export_skipped = True
+            else:
+                stamp.unlink(missing_ok=True)  # a run killed while exporting builds the dataset again
+                summary.outputs.update(_export(records_dir, out_dir, summary.errors, quiet))
+                _write_stamp(stamp, digest, summary.outputs, out_dir)
+        summary.export_seconds = time.perf_counter() - t_export
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+# ---------------------------------------------------------------- the dataset: rebuilt only when it would change
+
+EXPORT_STAMP = "export.json"  # in OUT/.cache: what the dataset files were last built from
+_EXPORT_CODE = ("exports", "batch.py")  # besides the pipeline fingerprint, the code that shapes the dataset files
+
+
+def export_digest(entries: dict[str, Entry], fingerprint: str) -> str:
+    """What the dataset files are a function of: every input's id, source, content key and outcome, the
+    pipeline fingerprint, and the export code. Equal digests mean byte-identical dataset files."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(fingerprint.encode() + b"\0")
+    for name in _EXPORT_CODE:
+        files = sorted((root / name).rglob("*.py")) if (root / name).is_dir() else [root / name]
+        for f in files:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for doc_id in sorted(entries):
+        e = entries[doc_id]
+        h.update(json.dumps([doc_id, e.source, e.key, e.status, e.error], ensure_ascii=False,
+                            sort_keys=True).encode() + b"\n")
+    return h.hexdigest()
+
+
+def _current_outputs(stamp: Path, digest: str, out_dir: Path) -> dict[str, Path] | None:
+    """The dataset files, when the last build was from the same digest and they are all still there."""
+    try:
+        built = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(built, dict) or built.get("digest") != digest or not isinstance(built.get("outputs"), dict):
+        return None
+    outputs = {name: out_dir / rel for name, rel in built["outputs"].items()}
+    return outputs if outputs and all(p.exists() for p in outputs.values()) else None
+
+
+def _write_stamp(stamp: Path, digest: str, outputs: dict[str, Path], out_dir: Path) -> None:
+    rel = {name: Path(p).resolve().relative_to(out_dir.resolve()).as_posix() for name, p in outputs.items()}
+    atomic_write_bytes(stamp, json.dumps({"digest": digest, "outputs": rel}, indent=1).encode(), durable=True)
 
 
 def _stat_key(inp: Input, state: State, fingerprint: str) -> tuple[str, os.stat_result]:

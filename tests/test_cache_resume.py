@@ -86,6 +86,30 @@ def test_a_removed_file_leaves_records_cache_and_dataset(tmp_path):
         assert sorted(r["doc_id"] for r in csv.DictReader(f)) == ["plan_000", "plan_001"]
 
 
+def test_the_dataset_is_rebuilt_only_when_it_would_change(tmp_path, monkeypatch):
+    import pipeline.batch as batch
+
+    exports = []
+    real = batch._export
+    monkeypatch.setattr(batch, "_export", lambda *a, **k: exports.append(1) or real(*a, **k))
+    files = small_plans(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    first = run(tmp_path / "in", out, export=True)
+    built = {p: p.stat().st_mtime_ns for p in first.outputs.values()}
+    assert len(exports) == 1 and (out / "comparison.xlsx") in built and not first.export_skipped
+
+    again = run(tmp_path / "in", out, export=True)  # nothing changed: the files stay as they are
+    assert len(exports) == 1 and again.export_skipped and "dataset unchanged" in again.line()
+    assert again.outputs == first.outputs and {p: p.stat().st_mtime_ns for p in built} == built
+
+    (out / "report.html").unlink()  # a dataset file gone: built again
+    assert not run(tmp_path / "in", out, export=True).export_skipped and (out / "report.html").exists()
+    files[1].write_text(files[1].read_text(encoding="utf-8") + "\nDòng mới thêm vào.\n", encoding="utf-8")
+    assert not run(tmp_path / "in", out, export=True).export_skipped  # an input changed
+    assert not run(tmp_path / "in", out, export=True, use_cache=False).export_skipped  # --no-cache
+    assert len(exports) == 4
+
+
 def test_a_renamed_file_is_served_from_the_cache_under_its_new_id(tmp_path, calls):
     files = small_plans(tmp_path / "in", 2)
     run(tmp_path / "in", tmp_path / "out")
