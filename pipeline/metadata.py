@@ -37,6 +37,7 @@ _DATE_RE = re.compile(
     r",\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
     r"|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
 )
+_BARE_YEAR = re.compile(r"(?<![\d/\-–.])(?<!đến )(?<!tầm nhìn )(?:19|20)\d{2}(?![\d/\-–])(?!\s*[-–]\s*\d)")
 _YEAR_IN_TITLE = re.compile(r"(?<!tháng )(?<!đến )(?<!tầm nhìn )năm\s+(?P<y>(?:19|20)\d{2})(?!\s*[-–]\s*\d)")
 
 
@@ -51,7 +52,7 @@ def _cfg() -> dict:
         "units": units,
         "unit_re": unit_alt,
         "committee": committee,
-        "central_cities": {fold(c) for c in meta["central_cities"]},
+        "central_cities": {fold(c): int(since) for c, since in meta["central_cities"].items()},
         "central": {_letters_key(n): n for n in meta["central_issuers"]},
         "verbs": tuple(fold(v) for v in meta["issuer_verbs"]),
         "body_cues": tuple(fold(c) for c in meta["body_cues"]),
@@ -62,6 +63,10 @@ def _cfg() -> dict:
         "boiler_issuer": re.compile(fold(meta["boilerplate_issuer"])),
         "types": [(t["name"], fold(t["name"]), [c.upper() for c in t.get("codes") or []]) for t in types["types"]],
         "agencies": {fold(k): v for k, v in (meta.get("agency_issuers") or {}).items()},
+        "school_levels": sorted(((fold(k), v) for k, v in (meta.get("school_levels") or {}).items()),
+                                key=lambda kv: -len(kv[0])),
+        "districts_abolished": str(meta.get("districts_abolished") or "9999-12-31"),
+        "motto": re.compile("|".join(f"(?:{p})" for p in meta["motto_patterns"])),
         "letter_type": types["letter_type"],
         "letter_cue": fold(types["letter_subject_cue"]),
     }
@@ -314,30 +319,49 @@ def find_issuer(text: str, head_end: int, type_start: int) -> tuple[str | None, 
     return None, None, None, None
 
 
-def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | None, str | None]:
-    """(issuer, level, place) of a header block naming a department, school or party
-    committee ("SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐẮK LẮK / TRƯỜNG THPT PHÚ XUÂN": the
-    last upper-case line that starts with an agency word is the issuer)."""
+def _header_segments(text: str, block_end: int) -> list[tuple[int, str]]:
+    """(start, markup-free text) of the header block's lines, each cut at the national motto: a
+    two-column header run into one line gives back its left column's lines."""
+    motto = _cfg()["motto"]
+    out = []
+    for start, _end, clean in _lines(text, 0, block_end):
+        folded, pos = fold(clean), 0
+        for m in motto.finditer(folded):
+            if folded[pos:m.start()].strip():
+                out.append((start + pos, clean[pos:m.start()].strip()))
+            out.append((start + m.start(), clean[m.start():m.end()]))
+            pos = m.end()
+        if clean[pos:].strip():
+            out.append((start + pos, clean[pos:].strip()))
+    return out
+
+
+def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | None, str | None, int]:
+    """(issuer, level, place, where it starts) of a header block naming a department, school or party
+    committee ("SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐẮK LẮK / TRƯỜNG THPT PHÚ XUÂN": the last upper-case line
+    that starts with an agency word is the issuer); where is -1 when there is none."""
     cfg = _cfg()
     found = None
-    lines = _lines(text, 0, block_end)
+    lines = _header_segments(text, block_end)
     unit_start = re.compile(r"(?:" + cfg["unit_re"] + r")\s")
-    for k, (_, _, clean) in enumerate(lines):
+    for k, (start, clean) in enumerate(lines):
         fclean = fold(clean)
-        if fclean.startswith(("cộng hòa", "cộng hoà", "độc lập", "số")):
-            break
+        if fclean.startswith(("cộng hòa", "cộng hoà")):
+            continue  # the right column's motto: the left column may go on after it
+        if fclean.startswith("độc lập") or re.match(r"số\s*(?::|\d|/)", fclean):
+            break  # the motto's second line, or the document's number: the left column is over
         if not _is_upper(clean) or len(clean.split()) > 14:
             continue
         for word in sorted(cfg["agencies"], key=len, reverse=True):
             if fclean.startswith(word + " ") or fclean == word:
-                nxt = lines[k + 1][2] if k + 1 < len(lines) else ""
+                nxt = lines[k + 1][1] if k + 1 < len(lines) else ""
                 if _is_upper(nxt) and unit_start.match(fold(nxt)):
                     clean = f"{clean} {nxt}"  # "HỘI ĐỒNG NHÂN DÂN / TỈNH KIÊN GIANG"
-                found = (clean, word)
+                found = (clean, word, start)
                 break
     if found is None:
-        return None, None, None
-    clean, word = found
+        return None, None, None, -1
+    clean, word, start = found
     level = cfg["agencies"][word]
     issuer = _agency_case(clean)
     units_in_name = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")\s+(?!hội\b)", fold(issuer)))
@@ -345,7 +369,47 @@ def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | Non
     place = issuer[um.end():].strip() or None if um else None
     if level is None and um:
         level = _level(um.group(1), place)
-    return issuer, level, place
+    if level is None:
+        level = school_level(issuer)
+    return issuer, level, place, start
+
+
+def find_preamble_agency(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """(issuer, level) from the preamble of a document with no header block: "…, Trường THCS Vĩnh
+    Thạnh Trung xây dựng kế hoạch …". The name starts a clause with an agency word and runs to the verb."""
+    cfg = _cfg()
+    words = "|".join(re.escape(w) for w in sorted(cfg["agencies"], key=len, reverse=True))
+    verbs = "|".join(re.escape(v) for v in cfg["verbs"])
+    pattern = re.compile(r"(?:^|[;,:.]\s+|\n)((?:" + words + r")\s+[^\n,;:.()]{2,80}?)\s+(?:" + verbs + r")\s+(?:kế hoạch|"
+                         r"chương trình|công văn|quyết định)")
+    folded = fold(text[:end])
+    m = pattern.search(folded, start)
+    if m is None or len(m.group(1).split()) > 14:
+        return None, None
+    name = text[m.start(1):m.end(1)].strip()
+    name = name[0].upper() + name[1:]
+    word = next(w for w in sorted(cfg["agencies"], key=len, reverse=True) if fold(name).startswith(w))
+    return name, cfg["agencies"][word] or school_level(name)
+
+
+def school_level(name: str) -> str | None:
+    """The level a school answers to, by its kind: "Trường THPT Phú Xuân" -> province,
+    "Liên đội Trường Tiểu học Giang Biên" -> district; None for anything else."""
+    folded = fold(name)
+    at = re.search(r"(?<!\w)trường\s+", folded)
+    if at is None:
+        return None
+    rest = folded[at.end():]
+    for kind, level in _cfg()["school_levels"]:
+        if rest.startswith(kind) and not rest[len(kind):len(kind) + 1].isalnum():
+            return level
+    return None
+
+
+def _below_committee(text: str, agency_start: int) -> bool:
+    """Whether a People's Committee line comes before the agency's line in the header block."""
+    committee = re.compile(r"(?:" + _cfg()["committee"] + r")")
+    return committee.search(fold(text[:agency_start])) is not None
 
 
 def _agency_case(upper: str) -> str:
@@ -362,6 +426,12 @@ def _agency_case(upper: str) -> str:
         elif lows[i] in units and not (lows[i] == "xã" and lows[i + 1] == "hội"):
             name_from = i + 1
     acronym = [not re.search(r"[aeiouy]", strip_accents(w)) for w in words]
+    if name_from == len(words) and "trường" in lows:  # "TRƯỜNG TIỂU HỌC SƠN HẠ": the name follows the kind
+        at = lows.index("trường") + 1
+        rest = " ".join(lows[at:])
+        kind = next((k for k, _ in _cfg()["school_levels"] if rest.startswith(k + " ")), None)
+        if kind:
+            name_from = at + len(kind.split())
     if name_from == len(words) and any(acronym):
         name_from = max(i for i, a in enumerate(acronym) if a) + 1  # "TRƯỜNG THPT PHÚ XUÂN"
     out = []
@@ -483,11 +553,13 @@ def _fit_name(name: str | None, unit: str | None) -> str | None:
     return name
 
 
-def _level(unit: str | None, name: str | None) -> str | None:
+def _level(unit: str | None, name: str | None, year: int | None = None) -> str | None:
+    """The level of "<unit> <name>": a "thành phố" run by the centre in `year` (unknown: now) is a province."""
     cfg = _cfg()
     if unit is None:
         return None
-    if unit == fold("thành phố") and name and fold(name) in cfg["central_cities"]:
+    since = cfg["central_cities"].get(fold(name)) if unit == fold("thành phố") and name else None
+    if since is not None and (year is None or year >= since):
         return "province"
     return cfg["units"].get(unit)
 
@@ -560,6 +632,12 @@ def _plan_year(title: str | None, issue_year: int | None) -> int | None:
             if folded[m.start():m.start() + 7] == "năm học":
                 continue
             return int(m.group("y"))
+    if issue_year is None and title:
+        folded = fold(title)
+        bare = {m.group(0) for m in _BARE_YEAR.finditer(folded)
+                if not re.search(r"(?:[-–]|năm|đến|tầm nhìn)\s*$", folded[:m.start()])}
+        if len(bare) == 1:  # undated "Tổ chức hoạt động hè 2022": one year, not in a range or after "năm"
+            return int(bare.pop())
     return issue_year
 
 
@@ -571,19 +649,28 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
     doc_type, type_start, type_end = find_doc_type(text, head_end, number)
     issue_date, issue_year, place_line = find_issue_date(text[:_date_region_end(text, head_end, type_end)])
     title = find_title(text, head_end, doc_type, type_start, type_end)
-    unit, name, central, _ = find_issuer(text, head_end, type_start)
+    unit, name, central, where = find_issuer(text, head_end, type_start)
+    agency = find_agency_issuer(text, type_start if type_start > 0 else head_end)
 
     issuer = level = locality = None
     if central:
         issuer, level = central, "central"
+    elif agency[0] and (not unit or (where == "header" and _below_committee(text, agency[3]))):
+        # no committee, or the committee is the header's first line and the issuer sits under it
+        # ("UBND THÀNH PHỐ MỸ THO / TRƯỜNG MN PHƯỚC THẠNH", "UBND TỈNH ... / SỞ ...")
+        issuer, level, locality, _ = agency
+        if unit and not locality:
+            locality = _fit_name(name, unit)  # the committee above it: "UBND THÀNH PHỐ MỸ THO / TRƯỜNG MN ..."
+        if level == "district" and issue_date and issue_date >= _cfg()["districts_abolished"]:
+            level = "commune"  # what a district ran (its schools) answers to the commune since the reform
     elif not unit:
-        issuer, level, locality = find_agency_issuer(text, type_start if type_start > 0 else head_end)
+        issuer, level = find_preamble_agency(text, max(type_start, 0), head_end)
     elif unit:
         name = _fit_name(name, unit)
         if not name:
             name = _fit_name(_locality_from_text(text, title, unit, place_line), unit)
         locality = name
-        level = _level(unit, name)
+        level = _level(unit, name, issue_year or _plan_year(title, None))  # Huế: a city of a province before 2025
         issuer = f"UBND {unit} {name}" if name else f"UBND {unit}"
     province, province_2025 = (None, None)
     if level != "central":

@@ -251,3 +251,66 @@ def test_province_from_the_gazetteer_when_the_text_never_names_it():
 def test_other_issuers_of_the_header_block(header, issuer, level):
     m = meta(header + "Số: 12/KH-SLĐTBXH\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2024\n")
     assert (m.issuer, m.admin_level, m.province) == (issuer, level, "Kiên Giang")
+
+
+# --- schools and other bodies under a committee ------------------------------------------------------
+
+@pytest.mark.parametrize(("header", "issuer", "level", "locality"), [
+    # both header columns run into one line (a PDF copied as text): the left column is cut back out
+    ("UBND HUYỆN SƠN HÀ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTRƯỜNG THCS SƠN HẠ Độc lập - Tự do - Hạnh phúc\n"
+     "Số: 12/KH-THCS Sơn Hạ, ngày 20 tháng 12 năm 2024\n", "Trường THCS Sơn Hạ", "district", "Sơn Hà"),
+    ("SỞ GIÁO DỤC VÀ ĐÀO TẠO QUẢNG NGÃI\nTRƯỜNG THPT SƠN HÀ\nSố: 21/KH-THPT\nSơn Hà, ngày 18 tháng 9 năm 2024\n",
+     "Trường THPT Sơn Hà", "province", None),
+    # after 2025-07-01 there are no districts: a primary school answers to its commune
+    ("UBND XÃ SƠN HẠ\nTRƯỜNG TIỂU HỌC SƠN HẠ\nSố: 5/KH-TH\nSơn Hạ, ngày 10 tháng 9 năm 2025\n",
+     "Trường tiểu học Sơn Hạ", "commune", "Sơn Hạ"),
+])
+def test_a_school_under_its_committee_is_the_issuer(header, issuer, level, locality):
+    m = meta(header + "KẾ HOẠCH\nPhòng, chống đuối nước cho học sinh năm 2024\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    assert (m.issuer, m.admin_level, m.locality) == (issuer, level, locality)
+
+
+def test_school_level_by_kind():
+    from pipeline.metadata import school_level
+
+    assert school_level("Trường Mầm non Hoa Sen") == "district"
+    assert school_level("Liên đội Trường Tiểu học Giang Biên") == "district"
+    assert school_level("Trường THPT chuyên Lê Khiết") == "province"
+    assert school_level("Trường THCS và THPT Phạm Văn Đồng") == "province"
+    assert school_level("Trường Thành") is None  # "th" is a kind only as a whole word
+    assert school_level("Sở Giáo dục và Đào tạo") is None
+
+
+def test_issuer_from_the_preamble_when_there_is_no_header():
+    text = ("KẾ HOẠCH\nTổ chức hoạt động hè 2022\nThực hiện Kế hoạch số 103/KH-BCĐ ngày 01/6/2022 của Ban chỉ đạo "
+            "huyện; Nhằm tổ chức các hoạt động vui chơi cho học sinh trong hè, Trường THCS Sơn Hạ xây dựng kế hoạch "
+            "tổ chức sinh hoạt hè năm 2022, cụ thể như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    m = meta(text)
+    assert (m.issuer, m.admin_level, m.year) == ("Trường THCS Sơn Hạ", "district", 2022)
+
+
+def test_a_bare_year_in_an_undated_title():
+    assert meta("KẾ HOẠCH\nTổ chức hoạt động hè 2022\nI. MỤC ĐÍCH\n").year == 2022
+    assert meta("KẾ HOẠCH\nBảo vệ trẻ em giai đoạn 2021 - 2025\nI. MỤC ĐÍCH\n").year is None  # a range
+    assert meta("KẾ HOẠCH\nThực hiện Nghị quyết 07/2021 về trẻ em\nI. MỤC ĐÍCH\n").year is None  # a symbol
+
+
+def test_excerpt_school_plans(excerpts_dir):
+    """Four school plans of other provinces (read at run time): issuer and the level its kind implies."""
+    from pipeline.clean import clean
+    from pipeline.readers import read
+
+    expected = {"x_013": ("trường mn phước thạnh", "district"), "x_014": ("trường thpt phú xuân", "province"),
+                "x_015": ("liên đội trường tiểu học giang biên", "district"),
+                "x_032": ("trường thcs vĩnh thạnh trung", "district")}
+    for doc_id, (issuer, level) in expected.items():
+        text, _ = clean(read(excerpts_dir / f"{doc_id}.txt"))
+        m = extract_metadata(text, parse_structure(text))
+        assert ((m.issuer or "").lower(), m.admin_level) == (issuer, level), doc_id
+
+
+@pytest.mark.parametrize(("date", "level"), [("ngày 12 tháng 5 năm 2023", "district"),
+                                             ("ngày 12 tháng 5 năm 2025", "province")])
+def test_hue_is_a_city_of_a_province_before_2025_and_run_by_the_centre_after(date, level):
+    text = f"ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ\nSố: 12/KH-UBND\nHuế, {date}\nKẾ HOẠCH\nThực hiện công tác trẻ em\nI. MỤC ĐÍCH\n"
+    assert (meta(text).issuer, meta(text).admin_level) == ("UBND thành phố Huế", level)
