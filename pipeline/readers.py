@@ -411,22 +411,72 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 
 
 def _walk_body(el, numbering, lines: list[str]) -> None:
-    """Paragraphs in reading order; tables cell by cell (merged cells once)."""
+    """Paragraphs in reading order; tables cell by cell (merged cells once), tables of tasks row by row."""
     for child in el:
         if child.tag == W + "p":
             text = _paragraph_text(child)
             label = numbering.label_for(child)
             lines.append(f"{label} {text.lstrip()}" if label and text.strip() else text)
         elif child.tag == W + "tbl":
-            for tr in child.iter(W + "tr"):
-                if tr.getparent() is not child:
-                    continue  # rows of nested tables are walked through their cell
-                for tc in tr.findall(W + "tc"):
+            rows = [tr for tr in child.iter(W + "tr") if tr.getparent() is child]  # nested: through their cell
+            if rows and _is_task_table(rows[0], numbering):
+                for tr in rows:  # "| 1 | Nội dung | Sở Y tế | Sở GD&ĐT | Quý II |": its columns stay together
+                    cells = []
+                    for tc in tr.findall(W + "tc"):
+                        inner: list[str] = []
+                        _walk_body(tc, numbering, inner)
+                        cells.append(" ".join(" ".join(inner).split()).replace("|", "/"))
+                    lines.append("| " + " | ".join(cells) + " |")
+                continue
+            grid = [tr.findall(W + "tc") for tr in rows]
+            if _is_letterhead(grid, numbering):  # its columns read one after the other, as printed
+                grid = [[row[j] for row in grid if j < len(row)] for j in range(max(map(len, grid)))]
+            for cells in grid:
+                for tc in cells:
                     _walk_body(tc, numbering, lines)
         elif child.tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:
                 _walk_body(content, numbering, lines)
+
+
+@cache
+def _task_table_cues() -> tuple[str, ...]:
+    """Header words of a table of tasks (resources/agencies.yaml: table_columns), folded."""
+    from pipeline.textutils import fold
+
+    columns = load_yaml("agencies.yaml")["table_columns"]
+    return tuple(fold(c) for cues in columns.values() for c in cues)
+
+
+def _is_task_table(first_row, numbering) -> bool:
+    """A table whose header row names who does the work ("Cơ quan chủ trì", "Đơn vị phối hợp"): read
+    row by row as a pipe table, so each row stays one task with its columns. Other tables (the
+    letterhead, the signature block) are read cell by cell, as paragraphs."""
+    from pipeline.textutils import fold
+
+    cells: list[str] = []
+    for tc in first_row.findall(W + "tc"):
+        _walk_body(tc, numbering, cells)
+    header = fold(" | ".join(cells))
+    return len(first_row.findall(W + "tc")) >= 2 and any(
+        re.search(rf"(?<!\w){re.escape(c)}(?!\w)", header) for c in _task_table_cues())
+
+
+def _is_letterhead(grid: list[list], numbering) -> bool:
+    """A two-column table holding the national motto or "Nơi nhận": the letterhead (issuer | motto,
+    number | place and date) or the signature block (recipients | signer). Read row by row, its
+    columns would interleave ("ỦY BAN NHÂN DÂN / CỘNG HÒA … / HUYỆN SƠN HÀ / Độc lập …")."""
+    from pipeline.textutils import fold
+
+    if not grid or max(map(len, grid)) != 2:
+        return False
+    lines: list[str] = []
+    for row in grid:
+        for tc in row:
+            _walk_body(tc, numbering, lines)
+    folded = fold(" ".join(lines))
+    return any(re.search(p, folded) for p in load_yaml("metadata.yaml")["motto_patterns"]) or "nơi nhận" in folded
 
 
 def _paragraph_text(p) -> str:

@@ -127,9 +127,31 @@ class _Node:
         return max([self.cend] + [c.end for c in self.children])
 
 
+_TABLE_ROW = re.compile(r"[ \t\u00a0]*\|(?=(?:[^|\n]*\|){2})")  # "| a | b |": three bars at least
+_TABLE_SEPARATOR = re.compile(r"[\s|:\-–—]+")
+
+
+def _table_row(m: re.Match) -> _Line | None:
+    """A row of a pipe table; its content runs from after the first bar to before the last."""
+    line = m.group(0)
+    if _TABLE_SEPARATOR.fullmatch(line):
+        return None
+    first = line.index("|")
+    cstart = first + 1
+    while cstart < len(line) and line[cstart] in " \t|":
+        cstart += 1
+    cend = len(line.rstrip(" \t|"))
+    if cend <= cstart:
+        return None
+    return _Line(start=m.start() + first, end=m.end(), kind="row", label="", cstart=m.start() + cstart,
+                 cend=m.start() + cend, emph="")
+
+
 def _classify(text: str, m: re.Match, articles: bool = True) -> _Line | None:
     line_start, line_end = m.start(), m.end()
     line = m.group(0)
+    if _TABLE_ROW.match(line):
+        return _table_row(m)
     lead = _LEAD_RE.match(line)
     pos = lead.end()
     bullets = _config()["bullets"]
@@ -302,7 +324,21 @@ def _build(text: str, lines: list[_Line], roman_scheme: bool) -> list[_Node]:
         (parent.children if parent else roots).append(node)
         stack.append(node)
 
+    previous: _Line | None = None
     for ln in lines:
+        after, previous = previous, ln
+        if ln.kind == "row":
+            # A table of tasks: its first row is the header; each other row is a task of the section.
+            current = None
+            if after is None or after.kind != "row":
+                continue
+            target = stack[-1] if stack else None
+            while target is not None and not target.section:
+                target = target.parent
+            if target is not None:
+                target.children.append(_Node("para", "", _RANK_DYNAMIC + 99, ln.start, ln.cstart, ln.cend,
+                                             parent=target))
+            continue
         if ln.kind == "text":
             if current is not None and _starts_lower(text, ln.cstart, ln.cend):
                 current.cend = ln.cend

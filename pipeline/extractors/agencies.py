@@ -480,7 +480,53 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
         if roles[i] in (None, "lead") and rx["lead_after"].match(folded, f.end):
             roles[i] = "lead"
     _heading_lines(folded, found, roles)
+    _table_columns(folded, found, roles)
     return roles
+
+
+_TABLE_SEPARATOR = re.compile(r"[\s|:\-–—]+")
+
+
+def table_column_roles(header_cells: list[str]) -> list[str | None]:
+    """The role each column of a task table gives its bodies, from the header cells (folded)."""
+    cues = _resources()["table_columns"]
+    out: list[str | None] = []
+    for cell in header_cells:
+        role = None
+        for candidate in ("support", "lead"):
+            if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", cell) for c in cues[candidate]):
+                role = candidate
+                break
+        out.append(role)
+    return out
+
+
+def _table_columns(folded: str, found: list[_Found], roles: list[str | None]) -> None:
+    """In a table of tasks ("| Nội dung | Cơ quan chủ trì | Cơ quan phối hợp |"), a body named in a
+    role column takes that column's role (over what a cue nearby says), row by row."""
+    starts = [f.start for f in found]
+    columns: list[str | None] | None = None  # the current table's column roles; None outside a table
+    line_start = 0
+    for line in folded.split("\n"):
+        line_end = line_start + len(line)
+        stripped = line.lstrip()
+        if not stripped.startswith("|") or line.count("|") < 3:
+            columns = None
+        elif not _TABLE_SEPARATOR.fullmatch(line):
+            bars = [line_start + k for k, ch in enumerate(line) if ch == "|"]
+            cells = list(zip(bars, bars[1:] + [line_end], strict=True))
+            if columns is None:
+                columns = table_column_roles([folded[a + 1:b] for a, b in cells])
+            else:
+                for (a, b), role in zip(cells, columns, strict=False):
+                    if role is None:
+                        continue
+                    i = bisect.bisect_left(starts, a)
+                    while i < len(found) and found[i].end <= b:
+                        if roles[i] in (None, "lead", "support"):
+                            roles[i] = role
+                        i += 1
+        line_start = line_end + 1
 
 
 @cache
