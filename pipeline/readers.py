@@ -419,7 +419,7 @@ def _walk_body(el, numbering, lines: list[str]) -> None:
             lines.append(f"{label} {text.lstrip()}" if label and text.strip() else text)
         elif child.tag == W + "tbl":
             rows = [tr for tr in child.iter(W + "tr") if tr.getparent() is child]  # nested: through their cell
-            if rows and _is_task_table(rows[0], numbering):
+            if rows and _is_task_table(rows[0]):
                 for tr in rows:  # "| 1 | Nội dung | Sở Y tế | Sở GD&ĐT | Quý II |": its columns stay together
                     cells = []
                     for tc in tr.findall(W + "tc"):
@@ -429,7 +429,7 @@ def _walk_body(el, numbering, lines: list[str]) -> None:
                     lines.append("| " + " | ".join(cells) + " |")
                 continue
             grid = [tr.findall(W + "tc") for tr in rows]
-            if _is_letterhead(grid, numbering):  # its columns read one after the other, as printed
+            if _is_letterhead(grid):  # its columns read one after the other, as printed
                 grid = [[row[j] for row in grid if j < len(row)] for j in range(max(map(len, grid)))]
             for cells in grid:
                 for tc in cells:
@@ -449,21 +449,23 @@ def _task_table_cues() -> tuple[str, ...]:
     return tuple(fold(c) for cues in columns.values() for c in cues)
 
 
-def _is_task_table(first_row, numbering) -> bool:
+def _is_task_table(first_row) -> bool:
     """A table whose header row names who does the work ("Cơ quan chủ trì", "Đơn vị phối hợp"): read
     row by row as a pipe table, so each row stays one task with its columns. Other tables (the
     letterhead, the signature block) are read cell by cell, as paragraphs."""
     from pipeline.textutils import fold
 
-    cells: list[str] = []
-    for tc in first_row.findall(W + "tc"):
-        _walk_body(tc, numbering, cells)
-    header = fold(" | ".join(cells))
+    header = fold(" | ".join(_plain_text(tc) for tc in first_row.findall(W + "tc")))
     return len(first_row.findall(W + "tc")) >= 2 and any(
         re.search(rf"(?<!\w){re.escape(c)}(?!\w)", header) for c in _task_table_cues())
 
 
-def _is_letterhead(grid: list[list], numbering) -> bool:
+def _plain_text(el) -> str:
+    """The text runs under `el`, for looking at a table before reading it (numbering counters untouched)."""
+    return " ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in el.iter(W + "p"))
+
+
+def _is_letterhead(grid: list[list]) -> bool:
     """A two-column table holding the national motto or "Nơi nhận": the letterhead (issuer | motto,
     number | place and date) or the signature block (recipients | signer). Read row by row, its
     columns would interleave ("ỦY BAN NHÂN DÂN / CỘNG HÒA … / HUYỆN SƠN HÀ / Độc lập …")."""
@@ -471,11 +473,7 @@ def _is_letterhead(grid: list[list], numbering) -> bool:
 
     if not grid or max(map(len, grid)) != 2:
         return False
-    lines: list[str] = []
-    for row in grid:
-        for tc in row:
-            _walk_body(tc, numbering, lines)
-    folded = fold(" ".join(lines))
+    folded = fold(" ".join(_plain_text(tc) for row in grid for tc in row))
     return any(re.search(p, folded) for p in load_yaml("metadata.yaml")["motto_patterns"]) or "nơi nhận" in folded
 
 
