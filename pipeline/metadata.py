@@ -387,6 +387,8 @@ def find_preamble_agency(text: str, start: int, end: int) -> tuple[str | None, s
     if m is None or len(m.group(1).split()) > 14:
         return None, None
     name = text[m.start(1):m.end(1)].strip()
+    if not any(w[:1].isupper() for w in name.split()[1:]):
+        return None, None  # a proper name has capitals ("Trường THCS Vĩnh Thạnh"); "trường hợp cần thiết" has none
     name = name[0].upper() + name[1:]
     word = next(w for w in sorted(cfg["agencies"], key=len, reverse=True) if fold(name).startswith(w))
     return name, cfg["agencies"][word] or school_level(name)
