@@ -130,6 +130,52 @@ def test_predict_never_raises_and_returns_taxonomy_ids(text):
     assert set(tags["activities"]) <= set(model.labels["activities"])
 
 
+# ---------------------------------------------------------------- the runtime model (no scikit-learn at run time)
+
+@needs_model
+def test_the_shipped_runtime_model_is_the_compiled_shipped_model():
+    """`train` writes both files; a runtime file left over from another model would tag with old weights."""
+    import numpy as np
+
+    from pipeline.classifier import runtime
+
+    shipped = runtime.load(str(runtime.runtime_path(MODEL_PATH)))
+    assert shipped.source_sha256 == runtime.file_sha256(MODEL_PATH), "run `make train` (or compile the model)"
+    fresh = runtime.compile_model(load_model())
+    assert np.array_equal(shipped.coef, fresh.coef) and np.array_equal(shipped.thresholds, fresh.thresholds)
+    assert [v.terms for v in shipped.vocabularies] == [v.terms for v in fresh.vocabularies]
+
+
+@needs_model
+def test_the_runtime_model_tags_every_labelled_task_as_the_full_model_does():
+    import numpy as np
+
+    from pipeline.classifier import runtime
+
+    compiled = runtime.load(str(runtime.runtime_path(MODEL_PATH)))
+    texts = [t.text for t in load_labelled().tasks] + [BEACHES, REPORTS, "", "   ", "111"]
+    assert compiled.predict(texts) == load_model().predict(texts)
+    assert np.allclose(compiled.scores(texts), load_model().scores(texts), rtol=0, atol=1e-12)
+
+
+@needs_model
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300))
+def test_the_runtime_model_agrees_on_any_text(text):
+    from pipeline.classifier import runtime
+
+    assert runtime.load(str(runtime.runtime_path(MODEL_PATH))).predict([text]) == load_model().predict([text])
+
+
+@needs_model
+def test_tagging_does_not_import_scikit_learn():
+    code = ("import sys; from pipeline.process import process_text; "
+            "process_text('KẾ HOẠCH\\nI. NHIỆM VỤ\\n1. Phòng, chống đuối nước cho trẻ em trong dịp hè.', 'x'); "
+            "print(sorted(m for m in ('sklearn', 'scipy.stats') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 # ---------------------------------------------------------------- command
 
 @needs_model

@@ -12,8 +12,6 @@ import re
 from functools import cache, lru_cache
 
 import numpy as np
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from pipeline.resources import load_yaml
 from pipeline.textutils import fold, nfc, strip_accents
@@ -155,27 +153,6 @@ def _cue_matrix_by_search(texts: list[str], facet: str, labels: list[str], kind:
     return out
 
 
-class CueFeatures(BaseEstimator, TransformerMixin):
-    """Two columns per label of the facet: any precise cue, any hint (scaled by `weight`)."""
-
-    def __init__(self, facet: str = "themes", weight: float = 1.0):
-        self.facet = facet
-        self.weight = weight
-
-    def fit(self, X, y=None):
-        self.labels_ = sorted(lexicon(self.facet))
-        return self
-
-    def transform(self, X):
-        texts = list(X)
-        cues = cue_matrix(texts, self.facet, self.labels_, "cues")
-        hints = cue_matrix(texts, self.facet, self.labels_, "hints")
-        return sparse.csr_matrix(np.hstack([cues, hints]) * self.weight)
-
-    def get_feature_names_out(self, input_features=None):
-        return np.array([f"cue:{lab}" for lab in self.labels_] + [f"hint:{lab}" for lab in self.labels_])
-
-
 class CueBaseline:
     """The baseline: a label is predicted when any of its precise cues occurs."""
 
@@ -185,3 +162,13 @@ class CueBaseline:
 
     def predict(self, texts: list[str]) -> np.ndarray:
         return cue_matrix(list(texts), self.facet, self.labels, "cues").astype(int)
+
+
+def __getattr__(name: str):
+    """`CueFeatures` (a scikit-learn transformer) lives in features.py, so this module loads without
+    scikit-learn; the name still resolves here, where models pickled before the move look for it."""
+    if name == "CueFeatures":
+        from pipeline.classifier.features import CueFeatures
+
+        return CueFeatures
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

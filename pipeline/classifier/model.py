@@ -22,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from pipeline.classifier.cues import CueBaseline, CueFeatures, match_key
+from pipeline.classifier.cues import CueBaseline, match_key
+from pipeline.classifier.features import CueFeatures
 
 SEED = 13
 CUE_WEIGHT = 1.0

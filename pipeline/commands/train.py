@@ -22,7 +22,7 @@ def register(sub) -> None:
 def run(args) -> int:
     import joblib
 
-    from pipeline.classifier import card, data, training
+    from pipeline.classifier import card, data, runtime, training
 
     labelled = data.load_labelled(args.labels or data.LABELS_DIR,
                                   args.excerpts if args.excerpts is not None else data.EXCERPTS_DIR)
@@ -33,9 +33,12 @@ def run(args) -> int:
     result = training.train(labelled, log=lambda m: print(m, file=sys.stderr))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(result.model, args.out, compress=3)
+    compiled = runtime.runtime_path(args.out)
+    runtime.save(runtime.compile_model(result.model, runtime.file_sha256(args.out)), compiled)
     card_path = CARD_PATH if args.out == MODEL_PATH else args.out.with_suffix(".md")
     card_path.write_text(card.model_card(result), encoding="utf-8")
-    print(f"model ({result.model.family}) -> {args.out}; card -> {card_path} ({result.seconds:.0f}s)",
+    print(f"model ({result.model.family}) -> {args.out} (+ {compiled.name}); card -> {card_path} "
+          f"({result.seconds:.0f}s)",
           file=sys.stderr)
     if args.evaluate:
         print(card.summary_table(result))
