@@ -83,6 +83,9 @@ class CompiledModel:
         weight = np.array([self.blend[f] for f in FACETS for _ in self.labels[f]])
         return weight * learned + (1.0 - weight) * cues
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_coef_by_feature"}  # derived: not saved
+
     def _by_feature(self) -> np.ndarray:
         """The weights as (features, columns), so a text's features are contiguous rows."""
         cached = self.__dict__.get("_coef_by_feature")
