@@ -440,24 +440,14 @@ def _walk_body(el, numbering, lines: list[str]) -> None:
                 _walk_body(content, numbering, lines)
 
 
-@cache
-def _task_table_cues() -> tuple[str, ...]:
-    """Header words of a table of tasks (resources/agencies.yaml: table_columns), folded."""
-    from pipeline.textutils import fold
-
-    columns = load_yaml("agencies.yaml")["table_columns"]
-    return tuple(fold(c) for cues in columns.values() for c in cues)
-
-
 def _is_task_table(first_row) -> bool:
     """A table whose header row names who does the work ("Cơ quan chủ trì", "Đơn vị phối hợp"): read
     row by row as a pipe table, so each row stays one task with its columns. Other tables (the
     letterhead, the signature block) are read cell by cell, as paragraphs."""
-    from pipeline.textutils import fold
+    from pipeline import tables
 
-    header = fold(" | ".join(_plain_text(tc) for tc in first_row.findall(W + "tc")))
-    return len(first_row.findall(W + "tc")) >= 2 and any(
-        re.search(rf"(?<!\w){re.escape(c)}(?!\w)", header) for c in _task_table_cues())
+    cells = [_plain_text(tc) for tc in first_row.findall(W + "tc")]
+    return len(cells) >= 2 and any(tables.column_roles(cells))
 
 
 def _plain_text(el) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from pipeline import tables
 from pipeline.document import Section, SectionTree, Task
 from pipeline.resources import load_yaml
 from pipeline.textutils import fold, strip_accents
@@ -127,15 +128,11 @@ class _Node:
         return max([self.cend] + [c.end for c in self.children])
 
 
-_TABLE_ROW = re.compile(r"[ \t\u00a0]*\|(?=(?:[^|\n]*\|){2})")  # "| a | b |": three bars at least
-_TABLE_SEPARATOR = re.compile(r"[\s|:\-–—]+")
-
-
 def _table_row(m: re.Match) -> _Line | None:
     """A row of a pipe table; its content runs from after the first bar to before the last."""
     line = m.group(0)
-    if _TABLE_SEPARATOR.fullmatch(line):
-        return None
+    if not tables.is_row(line):
+        return None  # the |---| line under the header
     first = line.index("|")
     cstart = first + 1
     while cstart < len(line) and line[cstart] in " \t|":
@@ -150,7 +147,7 @@ def _table_row(m: re.Match) -> _Line | None:
 def _classify(text: str, m: re.Match, articles: bool = True) -> _Line | None:
     line_start, line_end = m.start(), m.end()
     line = m.group(0)
-    if _TABLE_ROW.match(line):
+    if tables.ROW.match(line):
         return _table_row(m)
     lead = _LEAD_RE.match(line)
     pos = lead.end()

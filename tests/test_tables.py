@@ -54,9 +54,9 @@ def test_the_columns_give_the_roles_and_each_row_its_agencies():
 
 
 def test_a_time_column_is_not_a_role_column():
-    from pipeline.extractors.agencies import table_column_roles
+    from pipeline.tables import column_roles
 
-    assert table_column_roles(["stt", "nội dung", "cơ quan chủ trì", "đơn vị phối hợp thực hiện",
+    assert column_roles(["stt", "nội dung", "cơ quan chủ trì", "đơn vị phối hợp thực hiện",
                                "thời gian thực hiện"]) == [None, None, "lead", "support", None]
 
 

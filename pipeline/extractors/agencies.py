@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 
 import regex as re
 
+from pipeline import tables
 from pipeline.document import AgencyMention, Metadata, SectionTree
 from pipeline.resources import load_yaml
 from pipeline.textutils import finditer_from, fold, squash
@@ -484,23 +485,6 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
     return roles
 
 
-_TABLE_SEPARATOR = re.compile(r"[\s|:\-–—]+")
-
-
-def table_column_roles(header_cells: list[str]) -> list[str | None]:
-    """The role each column of a task table gives its bodies, from the header cells (folded)."""
-    cues = _resources()["table_columns"]
-    out: list[str | None] = []
-    for cell in header_cells:
-        role = None
-        for candidate in ("support", "lead"):
-            if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", cell) for c in cues[candidate]):
-                role = candidate
-                break
-        out.append(role)
-    return out
-
-
 def _table_columns(folded: str, found: list[_Found], roles: list[str | None]) -> None:
     """In a table of tasks ("| Nội dung | Cơ quan chủ trì | Cơ quan phối hợp |"), a body named in a
     role column takes that column's role (over what a cue nearby says), row by row."""
@@ -509,14 +493,13 @@ def _table_columns(folded: str, found: list[_Found], roles: list[str | None]) ->
     line_start = 0
     for line in folded.split("\n"):
         line_end = line_start + len(line)
-        stripped = line.lstrip()
-        if not stripped.startswith("|") or line.count("|") < 3:
+        if not tables.ROW.match(line):
             columns = None
-        elif not _TABLE_SEPARATOR.fullmatch(line):
+        elif tables.is_row(line):
             bars = [line_start + k for k, ch in enumerate(line) if ch == "|"]
             cells = list(zip(bars, bars[1:] + [line_end], strict=True))
             if columns is None:
-                columns = table_column_roles([folded[a + 1:b] for a, b in cells])
+                columns = tables.column_roles([folded[a + 1:b] for a, b in cells])
             else:
                 for (a, b), role in zip(cells, columns, strict=False):
                     if role is None:
