@@ -63,6 +63,7 @@ def _cfg() -> dict:
         "boiler_issuer": re.compile(fold(meta["boilerplate_issuer"])),
         "types": [(t["name"], fold(t["name"]), [c.upper() for c in t.get("codes") or []]) for t in types["types"]],
         "agencies": {fold(k): v for k, v in (meta.get("agency_issuers") or {}).items()},
+        "school_words": [fold(w) for w in meta.get("school_words") or []],
         "school_levels": sorted(((fold(k), v) for k, v in (meta.get("school_levels") or {}).items()),
                                 key=lambda kv: -len(kv[0])),
         "districts_abolished": str(meta.get("districts_abolished") or "9999-12-31"),
@@ -398,7 +399,8 @@ def school_level(name: str) -> str | None:
     """The level a school answers to, by its kind: "Trường THPT Phú Xuân" -> province,
     "Liên đội Trường Tiểu học Giang Biên" -> district; None for anything else."""
     folded = fold(name)
-    at = re.search(r"(?<!\w)trường\s+", folded)
+    words = "|".join(map(re.escape, _cfg()["school_words"]))
+    at = re.search(rf"(?<!\w)(?:{words})\s+", folded) if words else None
     if at is None:
         return None
     rest = folded[at.end():]
@@ -428,8 +430,9 @@ def _agency_case(upper: str) -> str:
         elif lows[i] in units and not (lows[i] == "xã" and lows[i + 1] == "hội"):
             name_from = i + 1
     acronym = [not re.search(r"[aeiouy]", strip_accents(w)) for w in words]
-    if name_from == len(words) and "trường" in lows:  # "TRƯỜNG TIỂU HỌC SƠN HẠ": the name follows the kind
-        at = lows.index("trường") + 1
+    school = next((i for i, w in enumerate(lows) if w in _cfg()["school_words"]), None)
+    if name_from == len(words) and school is not None:  # "TRƯỜNG TIỂU HỌC SƠN HẠ": the name follows the kind
+        at = school + 1
         rest = " ".join(lows[at:])
         kind = next((k for k, _ in _cfg()["school_levels"] if rest.startswith(k + " ")), None)
         if kind:

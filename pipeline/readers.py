@@ -464,7 +464,8 @@ def _is_letterhead(grid: list[list]) -> bool:
     if not grid or max(map(len, grid)) != 2:
         return False
     folded = fold(" ".join(_plain_text(tc) for row in grid for tc in row))
-    return any(re.search(p, folded) for p in load_yaml("metadata.yaml")["motto_patterns"]) or "nơi nhận" in folded
+    return (any(re.search(p, folded) for p in load_yaml("metadata.yaml")["motto_patterns"])
+            or any(fold(w) in folded for w in load_yaml("agencies.yaml")["no_assignment_from"]))  # "Nơi nhận"
 
 
 def _paragraph_text(p) -> str:

@@ -321,13 +321,13 @@ def _build(text: str, lines: list[_Line], roman_scheme: bool) -> list[_Node]:
         (parent.children if parent else roots).append(node)
         stack.append(node)
 
-    previous: _Line | None = None
+    last: _Line | None = None
     for ln in lines:
-        after, previous = previous, ln
+        before, last = last, ln
         if ln.kind == "row":
             # A table of tasks: its first row is the header; each other row is a task of the section.
             current = None
-            if after is None or after.kind != "row":
+            if before is None or before.kind != "row":
                 continue
             target = stack[-1] if stack else None
             while target is not None and not target.section:
