@@ -15,12 +15,12 @@ from functools import cache, lru_cache
 
 import regex as re
 
+from pipeline.citations.dates import YEAR
 from pipeline.resources import load_yaml
 from pipeline.textutils import nfc
 
 _NUM = r"\d{1,5}"
 _CODE = r"[a-zđ][a-zđ0-9]*"
-_YEAR = r"(?:19|20)\d\d"
 _DASH = r"[-\u2010-\u2015\u2212]"
 
 # a code continues after a dash, possibly with spaces or line breaks around it
@@ -29,7 +29,7 @@ _MORE = rf"(?:[ \t]*{_DASH}\s*{_CODE})"
 _SPLIT = rf"(?:{_CODE}[ \t]{_CODE}(?=[ \t]*[-/\u2010-\u2015]))"
 
 STATE_RE = re.compile(
-    rf"(?<![\w/.\-]){_NUM}[ \t]*/[ \t]*(?:{_YEAR}[ \t]*/[ \t]*)?(?:{_SPLIT}|{_CODE}){_MORE}{{0,8}}(?![\w/])"
+    rf"(?<![\w/.\-]){_NUM}[ \t]*/[ \t]*(?:{YEAR}[ \t]*/[ \t]*)?(?:{_SPLIT}|{_CODE}){_MORE}{{0,8}}(?![\w/])"
 )
 PARTY_RE = re.compile(
     rf"(?<![\w/.\-]){_NUM}(?:[ \t]*{_DASH}[ \t]*|[ \t]+){_CODE}[ \t]*/[ \t]*{_CODE}(?:{_DASH}{_CODE})?(?![\w/])"
@@ -95,7 +95,7 @@ def parse_symbol(raw: str, start: int = 0, party: bool = False) -> Symbol | None
         return Symbol(raw, number, lead, None, tcode if tcode.upper() in type_codes else tcode,
                       orgs, True, start, start + len(raw))
     compact = re.sub(r"\s+", "", s)
-    m = re.match(rf"(\d+)/(?:({_YEAR})/)?(.+)$", compact, flags=re.I)
+    m = re.match(rf"(\d+)/(?:({YEAR})/)?(.+)$", compact, flags=re.I)
     if not m:
         return None
     lead, year, rest = m.group(1), m.group(2), m.group(3)
@@ -147,7 +147,7 @@ def symbol_key(number: str, year: int | None) -> str:
     06/QĐ-TTg of 2019 and of 2022 are two instruments: "6/QĐ-TTG@2019", "6/QĐ-TTG@2022".
     """
     n = norm_number(number)
-    if re.search(rf"/{_YEAR}/", n) or year is None:
+    if re.search(rf"/{YEAR}/", n) or year is None:
         return n
     return f"{n}@{year}"
 
