@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench train clean-processed
+.PHONY: run test lint bench train golden clean-processed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ bench: $(STAMP)
 ## Rebuild the shipped theme classifier from data/labels/
 train: $(STAMP)
 	$(PY) -m pipeline train
+
+## Regenerate tests/golden/ (only when a change is meant to alter records; say why in the commit)
+golden: $(STAMP)
+	$(PY) tests/golden/regenerate.py
