@@ -26,7 +26,7 @@ lint: $(STAMP)
 
 ## Print speed and memory figures (see README, Performance)
 bench: $(STAMP)
-	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.running.bench
 
 ## Rebuild the shipped theme classifier from data/labels/
 train: $(STAMP)

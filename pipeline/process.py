@@ -9,16 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.classifier import tag_tasks
-from pipeline.clean import clean
 from pipeline.document import Document
-from pipeline.extractors.agencies import assign_task_agencies, extract_agencies
-from pipeline.extractors.citations import extract_citations
-from pipeline.extractors.deadlines import extract_deadlines
-from pipeline.extractors.targets import extract_targets
-from pipeline.guard import check_plan
-from pipeline.metadata import extract_metadata
-from pipeline.readers import read
-from pipeline.structure import parse_structure
+from pipeline.extraction.agencies import assign_task_agencies, extract_agencies
+from pipeline.extraction.citations import extract_citations
+from pipeline.extraction.deadlines import extract_deadlines
+from pipeline.extraction.targets import extract_targets
+from pipeline.parsing.metadata import extract_metadata
+from pipeline.parsing.structure import parse_structure
+from pipeline.reading.clean import clean
+from pipeline.reading.guard import check_plan
+from pipeline.reading.readers import read
 
 
 def process_text(text: str, doc_id: str = "text", source: str = "<text>") -> Document:

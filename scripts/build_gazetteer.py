@@ -14,12 +14,12 @@ Inputs (read only):
     new province, Nghị quyết 202/2025/QH15) and the old->new ward mapping (used
     only to place the 13 đặc khu of 2025 on their pre-2025 district).
   * vietnamadminunits/data/dataset.db, table `admin_units` (2025 names).
-  * pipeline/resources/admin_units_overrides.csv: documented corrections and the
+  * pipeline/knowledge/resources/admin_units_overrides.csv: documented corrections and the
     units dissolved in 2019-2025 (hand-checked, with the reason on each row).
 
 Outputs:
-  * pipeline/resources/admin_units.csv: one row per unit.
-  * pipeline/resources/province_mergers_2025.csv: the 63 -> 34 province table
+  * pipeline/knowledge/resources/admin_units.csv: one row per unit.
+  * pipeline/knowledge/resources/province_mergers_2025.csv: the 63 -> 34 province table
     plus the spelling variants `normalize_province` accepts.
 """
 
@@ -32,10 +32,10 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-RESOURCES = REPO / "pipeline" / "resources"
+RESOURCES = REPO / "pipeline" / "knowledge" / "resources"
 sys.path.insert(0, str(REPO))
 
-from pipeline.gazetteer import name_key  # noqa: E402  (same keys as the runtime)
+from pipeline.knowledge.gazetteer import name_key  # noqa: E402  (same keys as the runtime)
 
 UNIT_COLUMNS = [
     "level", "kind", "name", "province", "district", "province_2025", "status", "code", "aliases", "note",

@@ -27,7 +27,7 @@ def load_score_module():
 @pytest.fixture(scope="session")
 def sample_records(tmp_path_factory) -> dict[str, dict]:
     """Records of the five sample plans, extracted once per test session."""
-    from pipeline.batch import extract_files
+    from pipeline.running.batch import extract_files
 
     out = tmp_path_factory.mktemp("records")
     result = extract_files(SAMPLE_FILES, out)

@@ -1,6 +1,6 @@
 """Theme classifier: tags each task with `themes` and `activities` (issue 7).
 
-The shipped model (`pipeline/models/theme_classifier.joblib`) is rebuilt by
+The shipped model (`pipeline/classifier/models/theme_classifier.joblib`) is rebuilt by
 `python -m pipeline train` from `data/labels/`; it is loaded once, lazily.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.document import Task
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "theme_classifier.joblib"
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "theme_classifier.joblib"
 CARD_PATH = MODEL_PATH.with_suffix(".md")
 
 

@@ -52,7 +52,7 @@ with `themes` and `activities` (ids of `../shared/taxonomy/themes.yaml`).
 
 ## Model
 - scikit-learn `Pipeline`: TF-IDF over syllable 1-2-grams and character 2-4-grams
-  of the folded text, plus cue/hint flags from `pipeline/resources/theme_cues.yaml`,
+  of the folded text, plus cue/hint flags from `pipeline/knowledge/resources/theme_cues.yaml`,
   into one linear model per label (`{m.family}`, fixed seed).
 - Score per label = {m.blend['themes']} x model score + {1 - m.blend['themes']:.1f} x cue-baseline hit for themes
   (activities: model score only); a per-label threshold, tuned on grouped

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from pipeline.resources import load_yaml
+from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, nfc, strip_accents
 
 _NON_WORD = re.compile(r"[^\w/]+")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.batch import collect_inputs, extract_files, write_errors_csv
 from pipeline.commands.run import add_engine_options, make_engine
+from pipeline.running.batch import collect_inputs, extract_files, write_errors_csv
 
 
 def register(sub) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.engines import Limits, default_workers
+from pipeline.running.engines import Limits, default_workers
 
 
 def add_engine_options(p, workers_default: int | None, timeout_default: float) -> None:
@@ -32,7 +32,7 @@ def add_engine_options(p, workers_default: int | None, timeout_default: float) -
 
 def make_engine(args):
     """The engine the options ask for; one worker with no time limit runs in this process."""
-    from pipeline.engines import DaskEngine, InlineEngine, LocalEngine
+    from pipeline.running.engines import DaskEngine, InlineEngine, LocalEngine
 
     limits = Limits(timeout=args.timeout or 0, max_memory_mb=args.max_memory_mb, max_text_mb=args.max_text_mb)
     if args.engine == "dask":
@@ -54,7 +54,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from pipeline.batch import run_batch
+    from pipeline.running.batch import run_batch
 
     if not args.input.exists():
         print(f"error: input folder {args.input} does not exist", file=sys.stderr)

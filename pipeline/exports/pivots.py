@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.indicators import canonical_indicators
+from pipeline.knowledge.indicators import canonical_indicators
 
 UNIT_SIGNS = {"%": "%", "per_1000": "‰", "per_100000": "/100.000", "count": ""}
 

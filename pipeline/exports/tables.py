@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.indicators import get_indicator, normalize_indicator
+from pipeline.knowledge.indicators import get_indicator, normalize_indicator
 from pipeline.textutils import fold, squash
 
 # (column, type) per table; type is one of string | int | float | bool | date.
@@ -103,7 +103,7 @@ def _span(record: dict, item: dict, evidence_key: str = "text") -> dict:
 
 def _gazetteer():
     try:
-        from pipeline import gazetteer
+        from pipeline.knowledge import gazetteer
     except ImportError:
         return None
     return gazetteer
@@ -167,7 +167,7 @@ def instrument_key(citation: dict) -> str | None:
     if citation.get("key"):
         return citation["key"]
     try:
-        from pipeline.registry import citation_key
+        from pipeline.knowledge.registry import citation_key
     except ImportError:
         citation_key = None
     if citation_key is not None:
@@ -185,7 +185,7 @@ def _most_common(values: Iterable[Any]) -> Any:
 
 
 def minimal_registry(slim_records: list[dict]) -> list[dict]:
-    """One row per distinct instrument (fallback until `pipeline.registry` exists)."""
+    """One row per distinct instrument (fallback until `pipeline.knowledge.registry` exists)."""
     mentions: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for rec in slim_records:
         for c in rec.get("citations", []):
@@ -224,9 +224,9 @@ def minimal_registry(slim_records: list[dict]) -> list[dict]:
 
 
 def build_registry(slim_records: list[dict]) -> list[dict]:
-    """The instrument registry: H4's `pipeline.registry` when present, else the minimal one."""
+    """The instrument registry: H4's `pipeline.knowledge.registry` when present, else the minimal one."""
     try:
-        from pipeline.registry import build_registry as registry_builder
+        from pipeline.knowledge.registry import build_registry as registry_builder
     except ImportError:
         return minimal_registry(slim_records)
     return registry_builder(slim_records)

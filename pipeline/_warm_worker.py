@@ -1,6 +1,0 @@
-"""Imported by the worker forkserver only (`pipeline.engines`): load and warm the pipeline once,
-so every worker forked from it starts with word lists and models already in memory (shared pages)."""
-
-from pipeline.engines import settle
-
-settle()

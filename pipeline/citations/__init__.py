@@ -1,4 +1,0 @@
-"""Legal citations in plans, eyecite style: symbols/dates -> find -> resolve.
-
-The stage entry point is `pipeline.extractors.citations.extract_citations`.
-"""

@@ -1,0 +1,605 @@
+"""Responsible agencies: every mention resolved to (sector, level) with its role.
+
+find: a gazetteer of names and abbreviations per sector and level
+(`resources/agencies.yaml`) run on the folded text, longest mention first;
+the level words after a name ("Công an huyện", "UBND các xã, thị trấn") are
+part of the mention.
+resolve: the level comes from the organ ("Sở" -> province), the level words,
+or else the plan's own level (bare "Công an", "các trường học").
+role: a cue ("chủ trì", "phối hợp với", "Đề nghị", "báo cáo ... về", "của")
+governs the list of bodies that follows it as long as only separators and
+vague group words ("các sở, ban, ngành") come between them; an item or a
+heading that starts with bodies makes them `lead`. Mentions without a role
+(context, the distribution list, the signature) are not emitted.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import regex as re
+
+from pipeline.document import AgencyMention, Metadata, SectionTree
+from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing import tables
+from pipeline.textutils import finditer_from, fold, squash
+
+LEVELS = ("central", "province", "district", "commune")
+RESPONSIBLE_ROLES = ("lead", "requested", "support")
+_B = r"(?<![\w/])"  # a word start that is not inside a document symbol
+_E = r"(?![\w/])"
+
+
+def _name_regex(name: str) -> str:
+    """A readable name -> a regex on folded text tolerant of spacing, dashes and '&'."""
+    if name.startswith("re:"):
+        return name[3:]
+    s = fold(name).strip()
+    out: list[str] = []
+    for tok in re.split(r"(\s*[-–—]\s*|\s*,\s*|\s*&\s*|\s+)", s):
+        if not tok:
+            continue
+        if re.fullmatch(r"\s*[-–—]\s*", tok):
+            out.append(r"\s*[-–—]?\s*")
+        elif re.fullmatch(r"\s*,\s*", tok):
+            out.append(r"\s*,?\s*")
+        elif re.fullmatch(r"\s*&\s*", tok):
+            out.append(r"\s*(?:&|và)\s*")
+        elif tok.isspace():
+            out.append(r"\s+")
+        elif tok == "và":
+            out.append(r"(?:và|&)")
+        else:
+            out.append(re.escape(tok))
+    return "".join(out)
+
+
+_NAME_SEPARATORS = re.compile(r"(\s*[-–—]\s*|\s*,\s*|\s*&\s*|\s+)")
+
+
+def _first_words(names: list[str]) -> tuple[str, ...] | None:
+    """The literal words one of `names` must start with on the folded text (None: any start).
+
+    Lets `find_mentions` try a name only where one of these words stands
+    instead of scanning the whole text once per gazetteer entry.
+    """
+    words: set[str] = set()
+    for name in names:
+        if name.startswith("re:"):
+            return None
+        first = _NAME_SEPARATORS.split(fold(name).strip())[0]
+        if not first:
+            return None
+        words.update(("và", "&") if first == "và" else (first,))
+    return tuple(sorted(words)) or None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: re.Pattern
+    sector: str
+    level: str | None  # central/province/district/commune/city, None = from context
+    from_organ: bool
+    first_words: tuple[str, ...] | None = None  # a match starts with one of these
+
+
+def _word_positions(folded: str, word: str) -> list[int]:
+    """Every offset of `word` in `folded`, overlapping ones included (str.find is fast)."""
+    out: list[int] = []
+    i = folded.find(word)
+    while i >= 0:
+        out.append(i)
+        i = folded.find(word, i + 1)
+    return out
+
+
+def _entry_matches(entry: _Entry, folded: str, positions: dict[str, list[int]]) -> list:
+    """`entry.pattern.finditer(folded)`, tried only where one of its first words stands."""
+    if entry.first_words is None:
+        return list(entry.pattern.finditer(folded))
+    starts: set[int] = set()
+    for word in entry.first_words:
+        if word not in positions:
+            positions[word] = _word_positions(folded, word)
+        starts.update(positions[word])
+    out = []
+    pos = 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        m = entry.pattern.match(folded, start)
+        if m:
+            out.append(m)
+            pos = max(m.end(), start + 1)
+    return out
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    sector: str
+    levels: list[str]
+    name: str
+
+
+@cache
+def _resources() -> dict:
+    return load_yaml("agencies.yaml")
+
+
+@cache
+def _gazetteer() -> list[_Entry]:
+    res = _resources()
+    entries: list[_Entry] = []
+    organs = res["organs"]
+    not_after = "".join(rf"(?<!(?<!\w){re.escape(fold(w))}\s+)" for w in res["organ_not_after"])
+    for sector, spec in res["sectors"].items():
+        functions = [_name_regex(f) for f in spec.get("functions", [])]
+        if functions:
+            func_alt = "(?:" + "|".join(sorted(functions, key=len, reverse=True)) + ")"
+            for level, words in organs.items():
+                organ_alt = "(?:" + "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True)) + ")"
+                pat = re.compile(_B + not_after + organ_alt + r"\s+" + func_alt + _E)
+                entries.append(_Entry(pat, sector, level, True, _first_words(words)))
+        for level, names in (spec.get("names") or {}).items():
+            alt = "(?:" + "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True)) + ")"
+            entries.append(_Entry(re.compile(_B + alt + _E), sector, None if level == "any" else level, False,
+                                  _first_words(names)))
+    return entries
+
+
+@cache
+def _level_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    res = _resources()
+    word_level: dict[str, str] = {}
+    for level, words in res["level_words"].items():
+        for w in words:
+            word_level[fold(w)] = level
+    words_alt = "|".join(sorted((re.escape(w) for w in word_level), key=len, reverse=True))
+    links = "|".join(sorted((re.escape(fold(w)) for w in res["level_links"]), key=len, reverse=True))
+    first = re.compile(
+        rf"[ \t]*(?:(?P<link>{links})\s+)?(?:(?:ubnd|ủy ban nhân dân)\s+)?(?P<w>{words_alt})(?!\w)"
+    )
+    more = re.compile(rf"\s*(?:,|và|;)?\s*(?:và\s+)?(?P<w>{words_alt})(?!\w)")
+    return first, more, word_level
+
+
+_PROPER = re.compile(r"[ \t]+(?:\p{Lu}\w*)(?:[ \t]+\p{Lu}\w*){0,3}")
+
+
+def _proper_name(text: str, pos: int) -> tuple[str, int]:
+    """A capitalised place name at `pos` ("Huế", "Sơn Hà"), and where it ends."""
+    m = _PROPER.match(text, pos)
+    if not m:
+        return "", pos
+    return m.group(0).strip(), m.end()
+
+
+def _level_suffix(text: str, folded: str, pos: int, links: bool = True) -> tuple[list[tuple[str, str]], int]:
+    """The level words right after a name: [(kind, place name)], end offset.
+
+    `links=False` for organ names: "Phòng Y tế ở các xã" is still a district body.
+    """
+    first, more, word_level = _level_regexes()
+    m = first.match(folded, pos)
+    if not m or (m.group("link") and not links):
+        return [], pos
+    found = [(word_level[m.group("w")], "")]
+    end = m.end()
+    place, after = _proper_name(text, end)
+    if place:
+        found[-1] = (found[-1][0], place)
+        end = after
+    while True:
+        m = more.match(folded, end)
+        if not m:
+            break
+        found.append((word_level[m.group("w")], ""))
+        end = m.end()
+        place, after = _proper_name(text, end)
+        if place:
+            found[-1] = (found[-1][0], place)
+            end = after
+    return found, end
+
+
+def _city_level(place: str, organ_level: str | None, siblings: list[str], plan_level: str | None,
+                year: int | None) -> str:
+    """A "thành phố" is a province when run by the centre, else a district."""
+    cities = {fold(k): v for k, v in load_yaml("metadata.yaml")["central_cities"].items()}
+    if place:
+        since = cities.get(fold(place))
+        if since is not None and (year or 2024) >= since:
+            return "province"
+        return "district"
+    if organ_level in ("province", "district"):
+        return organ_level
+    if "province" in siblings:
+        return "province"
+    if "district" in siblings:
+        return "district"
+    if plan_level in ("province", "district"):
+        return plan_level
+    return "district"
+
+
+def _below(plan_level: str | None) -> str:
+    """The level under the plan's own ("UBND các địa phương" in a province plan = districts)."""
+    i = LEVELS.index(plan_level) if plan_level in LEVELS else 1
+    return LEVELS[min(i + 1, len(LEVELS) - 1)]
+
+
+def infer_plan_level(text: str, meta: Metadata | None = None) -> str | None:
+    """The plan's level: metadata first, else the issuing body named in the header or preamble."""
+    if meta is not None and meta.admin_level:
+        return meta.admin_level
+    head = fold(text[:2500])
+    kinds = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district",
+             "thị xã": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+    alt = "tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn"
+    patterns = [
+        rf"(?<!của\s+)(?<!của\s+chủ tịch\s+)(?:ủy ban nhân dân|ubnd)\s+({alt})(?!\w)[^\n.;]{{0,40}}?(?:ban hành|xây dựng)",
+        rf"^[\W_]*(?:ủy\s*ban\s+nhân\s+dân|ubnd)\s+({alt})(?!\w)",
+        rf"trên địa bàn\s+({alt})(?!\w)",
+    ]
+    for pat in patterns:
+        m = re.search(pat, head, flags=re.M)
+        if m:
+            kind = kinds[m.group(1)]
+            if kind == "city":
+                place, _ = _proper_name(text, m.end(1))
+                year = infer_plan_year(text, meta)
+                return _city_level(place, None, [], "province", year) if place else "province"
+            return kind
+    if re.search(r"^[\W_]*(?:bộ\s|thủ tướng)", head, flags=re.M):
+        return "central"
+    sở = len(re.findall(r"(?<!\w)sở\s", fold(text)))
+    phòng = len(re.findall(r"(?<!\w)phòng\s", fold(text)))
+    if sở or phòng:
+        return "province" if sở >= phòng else "district"
+    return None
+
+
+def infer_plan_year(text: str, meta: Metadata | None = None) -> int | None:
+    """The plan's year: metadata first, else the first year of the header/title."""
+    if meta is not None and meta.year:
+        return meta.year
+    m = re.search(r"(?<![\d/])(20\d\d|19\d\d)(?!\d)", text[:1500])
+    return int(m.group(1)) if m else None
+
+
+@cache
+def _shared_organ_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """"Các Sở: Y tế, Tư pháp" -- an organ word, a colon, then bare function names."""
+    res = _resources()
+    organ_level: dict[str, str] = {}
+    for level, words in res["shared_organs"].items():
+        for w in words:
+            organ_level[fold(w)] = level
+    organs = "|".join(sorted((_name_regex(w) for w in organ_level), key=len, reverse=True))
+    head = re.compile(rf"(?<!\w)(?P<o>{organs})(?:\s*,\s*(?:ban|ngành)(?!\w))*\s*:\s*")
+    groups = []
+    for sector, spec in res["sectors"].items():
+        funcs = [_name_regex(f) for f in spec.get("functions", [])]
+        if funcs:
+            groups.append(f"(?P<{sector}>" + "|".join(sorted(funcs, key=len, reverse=True)) + ")")
+    func = re.compile("(?:" + "|".join(groups) + r")(?![\w/])")
+    return head, func, organ_level
+
+
+def _shared_organ_lists(folded: str) -> list[tuple[int, int, _Entry]]:
+    head, func, organ_level = _shared_organ_regexes()
+    out: list[tuple[int, int, _Entry]] = []
+    for h in head.finditer(folded):
+        level = organ_level[re.sub(r"\s+", " ", h.group("o"))]
+        pos, start = h.end(), h.start()
+        while True:
+            m = func.match(folded, pos)
+            if not m:
+                break
+            out.append((start, m.end(), _Entry(func, m.lastgroup, level, True)))
+            sep = re.match(r"\s*(?:,|;|và)\s*", folded[m.end():])
+            if not sep:
+                break
+            pos = start = m.end() + sep.end()
+    return out
+
+
+def find_mentions(text: str, plan_level: str | None, year: int | None = None) -> list[_Found]:
+    """Every agency name in `text`, longest first, with its level(s) resolved."""
+    folded = fold(text)
+    raw: list[tuple[int, int, _Entry]] = []
+    positions: dict[str, list[int]] = {}
+    for entry in _gazetteer():
+        for m in _entry_matches(entry, folded, positions):
+            raw.append((m.start(), m.end(), entry))
+    raw += _shared_organ_lists(folded)
+    raw.sort(key=lambda r: (r[0], -(r[1] - r[0]), not r[2].from_organ))
+    out: list[_Found] = []
+    taken_until = -1
+    for start, end, entry in raw:
+        if start < taken_until:
+            continue
+        suffix, suffix_end = _level_suffix(text, folded, end, links=not entry.from_organ)
+        organ_level = entry.level if entry.from_organ else None
+        siblings = [k for k, _ in suffix]
+        levels: list[str] = []
+        for kind, place in suffix:
+            if kind == "city":
+                lvl = _city_level(place, organ_level, siblings, plan_level, year)
+            elif kind == "below":
+                lvl = _below(plan_level)
+            else:
+                lvl = kind
+            if lvl not in levels:
+                levels.append(lvl)
+        if not levels:
+            if entry.level == "city":
+                levels = [_city_level("", None, [], plan_level, year)]
+            elif entry.level:
+                levels = [entry.level]
+            else:
+                levels = [plan_level or "province"]
+        span_end = suffix_end if suffix else end
+        out.append(_Found(start, span_end, entry.sector, levels, squash(text[start:span_end])))
+        taken_until = span_end
+    return out
+
+
+# ------------------------------------------------------------------ roles
+
+
+@cache
+def _role_regexes() -> dict[str, re.Pattern]:
+    roles = _resources()["roles"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True))
+
+    not_req = alt(roles["not_requested_after"])
+    return {
+        "lead": re.compile(rf"(?<!\w)(?:{alt(roles['lead_before_list'])})(?!\w)"),
+        "requested": re.compile(rf"(?<!\w)(?:{alt(roles['requested_before_list'])})(?!\w)(?!\s+(?:{not_req})(?!\w))"),
+        "support": re.compile(rf"(?<!\w)(?:{alt(roles['support_before_list'])})(?!\w)"),
+        "recipient": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_before_list'])})(?!\w)"),
+        "issuer": re.compile(rf"(?<!\w)(?:{alt(roles['issuer_before_list'])})(?!\w)"),
+        "link": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_links'])})(?!\w)"),
+        "report_verb": re.compile(rf"(?<!\w)(?:{alt(roles['recipient_verbs'])})(?!\w)"),
+        "lead_after": re.compile(rf"[\s,:]*(?:\([^()\n]{{0,120}}\)[\s,:]*)?(?:{alt(roles['lead_after_agency'])})(?!\w)"),
+        "label": re.compile(r"^[ \t]*(?:" + _resources()["item_label"] + r")", flags=re.M),
+        "no_assign": re.compile(r"^[\W_]*(?:" + alt(_resources()["no_assignment_from"]) + r")(?!\w)|(?<!\w)(?:"
+                                + alt(_resources()["no_assignment_from"]) + r")\s*:", flags=re.M),
+        "addressees": re.compile(r"^[\W_]*(?:" + alt(_resources()["addressee_block"]) + r")(?!\w)", flags=re.M),
+    }
+
+
+@cache
+def _role_first_words() -> dict[str, tuple[str, ...] | None]:
+    """The words each role cue starts with (see `_first_words`), for `finditer_from`."""
+    roles = _resources()["roles"]
+    keys = {"lead": "lead_before_list", "requested": "requested_before_list", "support": "support_before_list",
+            "recipient": "recipient_before_list", "issuer": "issuer_before_list", "link": "recipient_links"}
+    return {role: _first_words(roles[key]) for role, key in keys.items()}
+
+
+@cache
+def _filler() -> frozenset[str]:
+    return frozenset(fold(w) for w in _resources()["list_filler"])
+
+
+_STOP = re.compile(r"[.;:!?]")
+_ITEM_LINE = re.compile(r"\n[ \t]*(?:[-+•*]|\d{1,2}[.)]|[a-zđ]\))")
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=16384)
+def _is_filler(gap: str) -> bool:
+    """Only separators and vague group words between two bodies of one list."""
+    if _STOP.search(gap) or _ITEM_LINE.search(gap):
+        return False
+    words = _WORDS.findall(gap)
+    return len(words) <= 14 and all(w in _filler() for w in words)
+
+
+def _excluded_spans(folded: str) -> list[tuple[int, int]]:
+    """The distribution list and signature (to the end) and the addressee block."""
+    rx = _role_regexes()
+    spans: list[tuple[int, int]] = []
+    m = rx["no_assign"].search(folded)
+    if m:
+        spans.append((m.start(), len(folded)))
+    for m in rx["addressees"].finditer(folded):
+        # the "Kính gửi:" line and the bulleted lines right after it
+        end = folded.find("\n", m.end())
+        end = len(folded) if end < 0 else end
+        while end < len(folded):
+            nxt = folded.find("\n", end + 1)
+            nxt = len(folded) if nxt < 0 else nxt
+            line = folded[end + 1:nxt].strip()
+            if line and not re.match(r"[-+•*–]", line):
+                break
+            end = nxt
+        spans.append((m.start(), end))
+    return spans
+
+
+_SENTENCE_CUT = re.compile(r"[.;!?](?!\d)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•]|\d{1,2}[.)]|[a-zđ]\)))")
+
+
+def _sentence_start(folded: str, pos: int) -> int:
+    """Start of the sentence holding `pos` (after . ; ! ? or an item label line)."""
+    lo = max(0, pos - 300)
+    cut = lo
+    for m in _SENTENCE_CUT.finditer(folded[lo:pos]):
+        cut = lo + m.end()
+    return cut
+
+
+def _cues(text: str, folded: str, tree: SectionTree) -> list[tuple[int, str]]:
+    """(end offset, role) of every cue that governs the list of bodies after it."""
+    rx = _role_regexes()
+    cues: list[tuple[int, str]] = []
+    first_words = _role_first_words()
+    for role in ("lead", "requested", "support", "recipient", "issuer"):
+        cues += [(m.end(), role) for m in finditer_from(rx[role], folded, first_words[role])]
+    for m in finditer_from(rx["link"], folded, first_words["link"]):
+        start = _sentence_start(folded, m.start())
+        if rx["report_verb"].search(folded, start, m.start()):
+            cues.append((m.end(), "recipient"))
+    for m in rx["label"].finditer(folded):
+        cues.append((m.end(), "lead"))
+    for s in tree.sections:
+        head_start = s.start
+        lab = rx["label"].match(folded, head_start)
+        cues.append((lab.end() if lab else head_start, "lead"))
+    return cues
+
+
+def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> list[str | None]:
+    """The role of each mention: the nearest cue whose list reaches it."""
+    roles: list[str | None] = [None] * len(found)
+    best_cue: list[int] = [-1] * len(found)
+    starts = [f.start for f in found]
+
+
+    for cue_end, role in _cues(text, folded, tree):
+        i = bisect.bisect_left(starts, cue_end)
+        if i > 0 and found[i - 1].end > cue_end:
+            continue  # the cue word is inside a name ("Ban Chỉ đạo", "Sở Giao thông")
+        prev_end = cue_end
+        while i < len(found) and _is_filler(folded[prev_end:found[i].start]):
+            if cue_end > best_cue[i]:
+                best_cue[i] = cue_end
+                roles[i] = role
+            prev_end = found[i].end
+            i += 1
+    rx = _role_regexes()
+    for i, f in enumerate(found):
+        if roles[i] in (None, "lead") and rx["lead_after"].match(folded, f.end):
+            roles[i] = "lead"
+    _heading_lines(folded, found, roles)
+    _table_columns(folded, found, roles)
+    return roles
+
+
+def _table_columns(folded: str, found: list[_Found], roles: list[str | None]) -> None:
+    """In a table of tasks ("| Nội dung | Cơ quan chủ trì | Cơ quan phối hợp |"), a body named in a
+    role column takes that column's role (over what a cue nearby says), row by row."""
+    starts = [f.start for f in found]
+    columns: list[str | None] | None = None  # the current table's column roles; None outside a table
+    line_start = 0
+    for line in folded.split("\n"):
+        line_end = line_start + len(line)
+        if not tables.ROW.match(line):
+            columns = None
+        elif tables.is_row(line):
+            bars = [line_start + k for k, ch in enumerate(line) if ch == "|"]
+            cells = list(zip(bars, bars[1:] + [line_end], strict=True))
+            if columns is None:
+                columns = tables.column_roles([folded[a + 1:b] for a, b in cells])
+            else:
+                for (a, b), role in zip(cells, columns, strict=False):
+                    if role is None:
+                        continue
+                    i = bisect.bisect_left(starts, a)
+                    while i < len(found) and found[i].end <= b:
+                        if roles[i] in (None, "lead", "support"):
+                            roles[i] = role
+                        i += 1
+        line_start = line_end + 1
+
+
+@cache
+def _letterhead_regexes() -> list[re.Pattern]:
+    return [re.compile(rf"^[\W_]*(?:{'|'.join(_name_regex(w) for w in words)})(?!\w)", flags=re.M)
+            for words in _resources()["letterhead_end"]]
+
+
+_LEAD_IN = re.compile(r"[\W_]*(?:(?:kính\s+)?đề\s+nghị|giao)?[\W_]*")
+_LINE_REST = re.compile(r"[\s:.*_)(]*")
+
+
+def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) -> None:
+    """A line holding nothing but bodies ("Sở Y tế:", "Đề nghị Huyện đoàn") heads a block: lead/requested."""
+    starts = [f.start for f in found]
+    letterhead = None
+    for pattern in _letterhead_regexes():
+        letterhead = pattern.search(folded[:4000])
+        if letterhead:
+            break
+    line_start = 0
+    for line in folded.split("\n"):
+        if letterhead and line_start < letterhead.start():
+            line_start += len(line) + 1
+            continue
+        line_end = line_start + len(line)
+        i = bisect.bisect_left(starts, line_start)
+        members: list[int] = []
+        pos = line_start
+        lead_in = _LEAD_IN.match(folded[line_start:line_end])
+        requested = "đề" in lead_in.group(0)
+        pos += lead_in.end()
+        while i < len(found) and found[i].end <= line_end and _is_filler(folded[pos:found[i].start]):
+            members.append(i)
+            pos = found[i].end
+            i += 1
+        if members and len(line) < 200 and _LINE_REST.fullmatch(folded[pos:line_end]):
+            for j in members:
+                if roles[j] is None:
+                    roles[j] = "requested" if requested else "lead"
+        line_start = line_end + 1
+
+
+def extract_agencies(text: str, tree: SectionTree, meta: Metadata) -> list[AgencyMention]:
+    """One mention per body named with a role; levels resolved against the plan's level."""
+    if not text:
+        return []
+    plan_level = infer_plan_level(text, meta)
+    found = find_mentions(text, plan_level, infer_plan_year(text, meta))
+    if not found:
+        return []
+    folded = fold(text)
+    roles = _roles(text, folded, found, tree)
+    excluded = _excluded_spans(folded)
+    out: list[AgencyMention] = []
+    for f, role in zip(found, roles, strict=True):
+        if role is None or any(a <= f.start < b for a, b in excluded):
+            continue
+        for level in f.levels:
+            out.append(AgencyMention(name=f.name, sector=f.sector, level=level, role=role,
+                                     text=text[f.start:f.end], start=f.start, end=f.end,
+                                     section=tree.section_at(f.start)))
+    return out
+
+
+def _heading_span(s) -> tuple[int, int]:
+    end = s.heading_end if s.heading_end and s.heading_end > s.start else s.start + len(s.label) + len(s.heading) + 12
+    return s.start, min(end, s.end)
+
+
+def assign_task_agencies(tree: SectionTree, mentions: list[AgencyMention]) -> None:
+    """Fill each task's `agencies` ("sector/level"), inherited from its block.
+
+    A task takes the leads of the innermost section holding it whose heading
+    names bodies (the blocks of "Tổ chức thực hiện"; sections are matched by
+    span, so a label the document repeats does not mix two blocks), then the
+    bodies it names itself as lead or requested, then its partners (support).
+    """
+    responsible = [m for m in mentions if m.role in RESPONSIBLE_ROLES]
+    heads: list[tuple[int, int, int, list[str]]] = []  # (level, start, end, keys) of heading blocks
+    for s in tree.sections:
+        a, b = _heading_span(s)
+        keys = [f"{m.sector}/{m.level}" for m in responsible
+                if a <= m.start < b and m.role in ("lead", "requested")]
+        if keys:
+            heads.append((s.level, s.start, s.end, list(dict.fromkeys(keys))))
+    for task in tree.tasks:
+        own = [m for m in responsible if task.start <= m.start < task.end]
+        own_leads = [f"{m.sector}/{m.level}" for m in own if m.role in ("lead", "requested")]
+        support = [f"{m.sector}/{m.level}" for m in own if m.role == "support"]
+        holding = [h for h in heads if h[1] <= task.start < h[2]]
+        block = max(holding, key=lambda h: (h[0], h[1]))[3] if holding else []
+        task.agencies = list(dict.fromkeys(block + own_leads + support))

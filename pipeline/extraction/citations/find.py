@@ -1,0 +1,270 @@
+"""Find every mention of a legal instrument in a text (eyecite's `get_citations`).
+
+Four kinds, all on folded text so offsets hold in the original:
+  full   "Quyết định số 23/QĐ-TTg ngày 07/01/2021" (type word + symbol [+ date])
+  bare   "375/LĐTBXH-TE" (a symbol without a type word; type from its code)
+  short  "Chỉ thị số 28", "Quyết định 06" (type word + bare number; resolved later)
+  named  "Luật Trẻ em", "Bộ luật hình sự" (from resources/named_laws.yaml)
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache, lru_cache
+
+import regex as re
+
+from pipeline.extraction.citations.dates import iso_date, match_date
+from pipeline.extraction.citations.issuers import clean_issuer, issuer_after
+from pipeline.extraction.citations.models import Mention
+from pipeline.extraction.citations.symbols import find_symbols, issuer_of_codes, parse_symbol, type_of_code
+from pipeline.knowledge.loader import load_yaml
+from pipeline.textutils import finditer_from, first_literal, fold, squash
+
+# "số" / "so" (a text without diacritics)
+_NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:(?:số|so)[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
+_SHORT_NUMBER = re.compile(r"(\d{1,5})(?![\d,.]\d|[ \t]*[/\-–][ \t]*[\wđ])(?![\w])")
+_DATE_INTRO = re.compile(fold(r"[ \t]*,?\s*\(?[ \t]*(?:được[ \t]+)?(?:ban[ \t]+hành[ \t]+|ký[ \t]+)?(?:vào[ \t]+|vao[ \t]+)?(?:ngày|ngay)\s*"))
+# "Xét đề nghị của Phòng … tại Tờ trình số …": the issuer is written before the instrument
+_PROPOSER_BEFORE = re.compile(fold(r"(?:đề\s+nghị|đề\s+xuất)\s+của\s+([^;:()]{3,120}?)\s+tại\s+$"))
+_YEAR_INTRO = re.compile(r"[ \t]+(?:năm[ \t]+)?((?:19|20)\d\d)(?![\d\-–/])")
+_YEAR_INTRO_WORD = re.compile(r"[ \t]+năm[ \t]+((?:19|20)\d\d)(?![\d\-–/])")
+
+
+@cache
+def _type_words() -> tuple[re.Pattern, dict[str, str]]:
+    types = load_yaml("instruments.yaml")["types"]
+    canon = {}
+    for t in types:
+        for w in t["words"]:
+            canon[fold(w)] = t["name"]
+    words = sorted(canon, key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w])(?:{alts})(?![\w])"), canon
+
+
+@cache
+def _type_first_words() -> frozenset[str]:
+    return frozenset(first_literal(w) for w in _type_words()[1])
+
+
+@cache
+def _named_laws() -> tuple[re.Pattern, list[dict], re.Pattern]:
+    data = load_yaml("named_laws.yaml")
+    alias_to_law: list[tuple[str, int]] = []
+    laws = data["laws"]
+    for i, law in enumerate(laws):
+        for alias in [fold(law["name"]), *law.get("aliases", [])]:
+            alias_to_law.append((fold(alias), i))
+    alias_to_law.sort(key=lambda a: len(a[0]), reverse=True)
+    groups = []
+    for j, (alias, _) in enumerate(alias_to_law):
+        pattern = re.escape(alias).replace(r"\ ", r"\s+").replace(",", ",?")
+        groups.append(f"(?P<a{j}>{pattern})")
+    regex = re.compile(r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])")
+    law_of_group = [{"law": laws[i]} for _, i in alias_to_law]
+    not_after = "|".join(re.escape(fold(w)) for w in data.get("not_after", []))
+    not_after_re = re.compile(rf"(?:{not_after})\s+$") if not_after else re.compile(r"(?!)")
+    return regex, law_of_group, not_after_re
+
+
+@cache
+def _law_first_words() -> frozenset[str]:
+    data = load_yaml("named_laws.yaml")
+    return frozenset(first_literal(fold(alias)) for law in data["laws"]
+                     for alias in [fold(law["name"]), *law.get("aliases", [])])
+
+
+def _date_after(folded: str, pos: int) -> tuple[str | None, int | None, int]:
+    """(iso date, year, end) of "ngày …" (or "năm YYYY") right after `pos`; end == pos when none."""
+    m = _DATE_INTRO.match(folded, pos)
+    if m:
+        d = match_date(folded, m.end(), full=True)
+        if d is not None and d.iso:
+            return d.iso, d.year, d.end
+    m = _YEAR_INTRO_WORD.match(folded, pos)
+    if m:
+        return None, int(m.group(1)), m.end()
+    return None, None, pos
+
+
+def _complete(text: str, folded: str, mention: Mention, pos: int) -> Mention:
+    """Add date and issuer that follow the mention's number."""
+    date, year, end = _date_after(folded, pos)
+    mention.date, mention.year = date, year
+    if end > pos:
+        mention.end = end
+    issuer, _ = issuer_after(text, folded, end)
+    if issuer is None:
+        before = _PROPOSER_BEFORE.search(folded, max(0, mention.start - 160), mention.start)
+        if before:
+            issuer = clean_issuer(text[before.start(1):before.end(1)])
+    mention.issuer = issuer
+    return mention
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def find_mentions(text: str, folded: str | None = None) -> list[Mention]:
+    """Every instrument mention in `text`, in order of position.
+
+    The citation and the deadline stages both ask for the same text: the
+    search runs once and each caller gets its own copies (they may change them).
+    """
+    folded = fold(text) if folded is None else folded
+    return [copy.copy(m) for m in _find_mentions(text, folded)]
+
+
+@lru_cache(maxsize=4)
+def _find_mentions(text: str, folded: str) -> tuple[Mention, ...]:
+    if len(folded) != len(text):  # fold is length-preserving on NFC text; stay safe on any other
+        folded = text.lower() if len(text.lower()) == len(text) else text
+    symbols = {a: (b, party) for a, b, party in find_symbols(text, folded)}
+    type_re, canon = _type_words()
+    mentions: list[Mention] = []
+    used_symbols: set[int] = set()
+
+    for tm in finditer_from(type_re, folded, _type_first_words()):
+        type_name = canon.get(_SPACES.sub(" ", tm.group(0)), None)
+        intro = _NUMBER_INTRO.match(folded, tm.end())
+        at = intro.end() if intro else tm.end()
+        if at in symbols:
+            end, party = symbols[at]
+            sym = parse_symbol(text[at:end], at, party)
+            if sym is None:
+                continue
+            used_symbols.add(at)
+            mention = Mention("full", type_name, tm.start(), end, symbol=sym)
+            mentions.append(_complete(text, folded, mention, end))
+            continue
+        sm = _SHORT_NUMBER.match(folded, at)
+        if sm and at > tm.end():  # a type word, a space or "số", then a number
+            mention = Mention("short", type_name, tm.start(), sm.end(), lead=sm.group(1))
+            mentions.append(_complete(text, folded, mention, sm.end()))
+
+    for at, (end, party) in symbols.items():
+        if at in used_symbols or any(m.start <= at < m.end for m in mentions):
+            continue
+        sym = parse_symbol(text[at:end], at, party)
+        if sym is None:
+            continue
+        type_name = type_of_code(sym.type_code)
+        if type_name is None and (len(sym.issuer_codes) < 2 or sym.year is not None):
+            continue  # "01/TE" alone is too weak to call a citation
+        mention = Mention("bare", type_name or "Công văn", at, end, symbol=sym)
+        mentions.append(_complete(text, folded, mention, end))
+
+    mentions.extend(_find_named(text, folded, mentions))
+    mentions.sort(key=lambda m: m.start)
+    for m in mentions:
+        if m.symbol is not None and m.issuer is None:
+            m.issuer_level = issuer_of_codes(m.symbol.issuer_codes)[1]
+    return tuple(mentions)
+
+
+@cache
+def _amending() -> tuple[re.Pattern, re.Pattern]:
+    data = load_yaml("named_laws.yaml")
+
+    def alts(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+").replace(",", ",?")
+                        for w in sorted(words, key=len, reverse=True))
+
+    opening = re.compile(rf"(?<![\w])(?:{alts(data['amending_openings'])})(?![\w])")
+    stop = re.compile(rf"(?:(?:{alts(data['amending_name_stops'])})(?![\w])|(?:số|năm)\s*\d|[;:(.,\[\]“”\"]|\n[ \t]*\n)")
+    return opening, stop
+
+
+_GAP = re.compile(r"[ \t]*\n?[ \t]*")
+_WORD = re.compile(r"[\w/\-–]+")
+
+
+def _find_amending(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    """"Luật sửa đổi, bổ sung … của Luật A và Luật B": one law named after the laws it amends."""
+    opening, stop = _amending()
+    law_re = _named_laws()[0]
+    out = []
+    for m in opening.finditer(folded):
+        if any(t.start <= m.start() < t.end for t in [*taken, *out]):
+            continue
+        end = pos = m.end()
+        while pos - m.start() < 300:
+            pos = _GAP.match(folded, pos).end()
+            if pos >= len(folded) or stop.match(folded, pos):
+                break
+            piece = law_re.match(folded, pos) or _WORD.match(folded, pos)
+            if piece is None:
+                break
+            end = pos = piece.end()
+        if end == m.end():
+            continue  # "Luật sửa đổi" with nothing after: not a name
+        mention = Mention("named", "Bộ luật" if folded.startswith(fold("bộ"), m.start()) else "Luật",
+                          m.start(), end, name=squash(text[m.start():end]))
+        date, year, date_end = _date_after(folded, end)
+        if date is None and year is None:
+            ym = _YEAR_INTRO.match(folded, end)
+            if ym:
+                year, date_end = int(ym.group(1)), ym.end()
+        mention.date, mention.year, mention.end = date, year, max(end, date_end)
+        out.append(mention)
+    return out
+
+
+@cache
+def _congress() -> re.Pattern:
+    data = load_yaml("named_laws.yaml")["party_congress"]
+
+    def words(phrase: str) -> str:
+        return re.escape(fold(phrase)).replace(r"\ ", r"\s+")
+
+    tails = "|".join(words(t) for t in sorted(data["tail"], key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w]){words(data['opening'])}(?:\s+(?!và\s)[^\s\d,;.:()]+){{0,{int(data['max_words'])}}}?\s+"
+        rf"{words(data['ordinal'])}\s+(?:[ivxlc]+|\d{{1,2}})(?![\w])(?:\s+(?:{tails})(?![\w]|\s+bộ))?")
+
+
+def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    """Party congress resolutions, named by their congress (the issuer)."""
+    out = []
+    for m in _congress().finditer(folded):
+        if any(t.start <= m.start() < t.end for t in taken):
+            continue
+        name = squash(text[m.start():m.end()])
+        if not name.split()[2][:1].isupper():
+            continue  # the congress is a proper name: "Đại hội", not "đại hội chi đoàn"
+        issuer = name.split(" ", 2)[2] if name.count(" ") >= 2 else None
+        out.append(Mention("named", "Nghị quyết", m.start(), m.end(), name=name, issuer=issuer))
+    return out
+
+
+def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    regex, law_of_group, not_after = _named_laws()
+    out = _find_amending(text, folded, taken)
+    out += _find_congress(text, folded, [*taken, *out])
+    taken = [*taken, *out]
+    for m in finditer_from(regex, folded, _law_first_words()):
+        if any(t.start <= m.start() < t.end for t in taken):
+            continue
+        if not_after.search(folded, max(0, m.start() - 20), m.start()):
+            continue
+        group = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        law = law_of_group[group]["law"]
+        mention = Mention("named", law["type"], m.start(), m.end(), name=law["name"],
+                          law_number=law.get("number"))
+        date, year, end = _date_after(folded, m.end())
+        if date is None and year is None:
+            ym = _YEAR_INTRO.match(folded, m.end())
+            if ym:
+                year, end = int(ym.group(1)), ym.end()
+        law_year = re.search(r"/((?:19|20)\d\d)/", law.get("number") or "")
+        if law_year and year is not None and year != int(law_year.group(1)):
+            # "Luật sửa đổi … Luật Tổ chức chính quyền địa phương ngày 22/11/2019": another law's date
+            date, year, end = None, None, m.end()
+        mention.date, mention.year = date, year
+        mention.end = max(mention.end, end)
+        out.append(mention)
+    return out
+
+
+__all__ = ["find_mentions", "iso_date"]

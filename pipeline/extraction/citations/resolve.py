@@ -1,0 +1,178 @@
+"""Turn mentions into citations: resolve short forms, fill dates and issuers, key, relate.
+
+Like eyecite's `resolve_citations`: a short form ("Chỉ thị số 28", "Quyết
+định 06", an undated "Chỉ thị số 28-CT/TW") takes the number, date and
+issuer of the full mention it stands for. Then each instrument gets one key
+and one relation to the plan (`implements` when the front matter says the
+plan carries it out, else `cites`).
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+from pipeline.document import Citation, Metadata, SectionTree
+from pipeline.extraction.citations.issuers import issuer_level, localize
+from pipeline.extraction.citations.layout import body_start, own_numbers
+from pipeline.extraction.citations.models import Mention
+from pipeline.extraction.citations.programmes import programme_links
+from pipeline.extraction.citations.symbols import issuer_of_codes, norm_number, symbol_key
+from pipeline.knowledge.loader import load_yaml
+from pipeline.textutils import fold, squash
+
+
+def _cue_alternation(kind: str) -> str:
+    """Relation cues of resources/instruments.yaml as one regex alternation (folded, longest first)."""
+    words = sorted({fold(w) for w in load_yaml("instruments.yaml")["relation_cues"][kind]}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"[ \t\n]+") for w in words) + ")"
+
+
+_IMPLEMENT_CUES = _cue_alternation("implements")
+_CITE_CUES = _cue_alternation("cites")
+# a title may put "về việc", "ban hành Kế hoạch" before the cue: "BAN HÀNH KẾ HOẠCH TRIỂN KHAI, THỰC HIỆN NGHỊ QUYẾT …"
+_ABOUT = fold(r"(?:quyết[ \t]+định[ \t]+)?(?:v/v[ \t]+|về[ \t]+việc[ \t]+)?(?:(?:ban[ \t]+hành|phê[ \t]+duyệt)\s+)?"
+              r"(?:(?:kế[ \t]+hoạch|chương[ \t]+trình|đề[ \t]+án)\s+(?:hành[ \t]+động\s+)?)?")
+_CUE_LINE = re.compile(rf"\n(?=[ \t#*>|\-]*{_ABOUT}(?:{_IMPLEMENT_CUES}|{_CITE_CUES})(?![\w]))")
+_CLAUSE_BREAK = re.compile(r";|\n[ \t]*\n|\.(?=\s)")
+_LEAD = re.compile(rf"[\s#*>|\-_“\"]*{_ABOUT}(?:(?P<impl>{_IMPLEMENT_CUES})|(?P<cite>{_CITE_CUES}))(?![\w])")
+
+
+def _front_modes(folded: str, front_end: int) -> list[tuple[int, int, str | None]]:
+    """Clauses of the front matter with the relation their leading cue gives.
+
+    "Thực hiện A; B; Xét đề nghị … C" -> A, B implemented, C cited. A clause
+    without a cue continues the sentence's mode; a full stop ends it.
+    """
+    cuts = {0, front_end}
+    for m in _CLAUSE_BREAK.finditer(folded, 0, front_end):
+        cuts.add(m.end())
+    for m in _CUE_LINE.finditer(folded, 0, front_end):
+        cuts.add(m.end())
+    bounds = sorted(cuts)
+    clauses: list[tuple[int, int, str | None]] = []
+    mode: str | None = None
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        lead = _LEAD.match(folded, a, b)
+        if lead:
+            mode = "implements" if lead.group("impl") else "cites"
+        clauses.append((a, b, mode))
+        if folded[a:b].rstrip().endswith(".") and not folded[a:b].rstrip().endswith("/."):
+            mode = None
+    return clauses
+
+
+def _relation(pos: int, clauses: list[tuple[int, int, str | None]]) -> str:
+    for a, b, mode in clauses:
+        if a <= pos < b:
+            return mode or "cites"
+    return "cites"
+
+
+def _same_instrument(a: Mention, b: Mention) -> bool:
+    return norm_number(a.number or "") == norm_number(b.number or "") and a.number is not None
+
+
+def _inherit_dates(numbered: list[Mention]) -> None:
+    """An undated mention of a number takes the date of the dated mention nearest before it (else after)."""
+    for m in numbered:
+        if m.date is not None or (m.year is not None and m.symbol and m.symbol.year is None):
+            continue
+        same = [o for o in numbered if o is not m and o.date and _same_instrument(o, m)]
+        if m.symbol and m.symbol.year is not None:
+            same = [o for o in same if o.year == m.symbol.year] or same
+        if not same:
+            continue
+        before = [o for o in same if o.start < m.start]
+        src = before[-1] if before else same[0]
+        m.date, m.year = src.date, src.year
+        m.issuer = m.issuer or src.issuer
+        m.inherited = True
+
+
+def _resolve_short(short: Mention, numbered: list[Mention]) -> Mention | None:
+    """The full mention a short form stands for: same type, same leading number, nearest before."""
+    lead = int(short.lead or -1)
+    cands = [m for m in numbered if m.symbol and int(m.symbol.lead) == lead
+             and (m.type == short.type or short.type is None)]
+    if not cands:
+        return None
+    before = [m for m in cands if m.start < short.start]
+    return before[-1] if before else cands[0]
+
+
+def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadata) -> list[Citation]:
+    """Citations (one per mention) from raw mentions; own number dropped, short forms resolved."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text
+    own = own_numbers(text, folded, meta)
+    own_year = int(meta.issue_date[:4]) if meta.issue_date else None
+
+    def is_own(m: Mention) -> bool:
+        if m.number is None or norm_number(m.number) not in own:
+            return False
+        year = m.year or (m.symbol.year if m.symbol else None)
+        return year is None or own_year is None or year == own_year
+
+    numbered = [m for m in mentions if m.kind in ("full", "bare") and not is_own(m)]
+    _inherit_dates(numbered)
+
+    resolved: list[tuple[Mention, Mention, bool]] = []  # (mention, instrument source, short_form)
+    for m in mentions:
+        if m.kind in ("full", "bare"):
+            if not is_own(m):
+                resolved.append((m, m, m.inherited))
+        elif m.kind == "short":
+            src = _resolve_short(m, numbered)
+            if src is not None:
+                resolved.append((m, src, True))
+        else:
+            resolved.append((m, m, False))
+
+    # issuers: the mention's own, else one written at another mention of the same instrument, else the code's
+    issuers: dict[str, str] = {}
+    for _, src, _ in resolved:
+        if src.issuer:
+            issuers.setdefault(_key(src), src.issuer)
+
+    front_end = body_start(folded, tree)
+    clauses = _front_modes(folded, front_end)
+    approving = programme_links(folded, front_end, numbered, mentions)
+    relations: dict[str, str] = {}
+    out: list[Citation] = []
+    for m, src, short in resolved:
+        key = _key(src)
+        issuer = src.issuer or issuers.get(key)
+        level = None
+        if issuer:
+            issuer = localize(issuer, meta.province, meta.locality, meta.admin_level)
+            level = issuer_level(issuer, meta.admin_level)
+        if src.symbol is not None:
+            code_issuer, code_level = issuer_of_codes(src.symbol.issuer_codes)
+            # a Tờ trình goes up to the body its code names; it is not issued by it
+            if issuer is None and code_issuer not in (None, "UBND", "HĐND") and src.type != "Tờ trình":
+                issuer = code_issuer
+            level = level or (code_level if src.type != "Tờ trình" else None)
+        elif src.kind == "named":
+            level = "central" if src.type in ("Luật", "Bộ luật", "Hiến pháp") else level
+        relation = "implements" if src.start in approving else _relation(m.start, clauses)
+        if relation == "implements":
+            relations[key] = "implements"
+        out.append(Citation(
+            type=src.type, number=src.number, name=src.name, date=src.date, issuer=issuer,
+            relation=relation, text=text[m.start:m.end], start=m.start, end=m.end,
+            section=tree.section_at(m.start), issuer_level=level, key=key, short_form=short,
+        ))
+    for c in out:  # the plan carries an instrument out, wherever it is mentioned
+        if relations.get(c.key or "") == "implements":
+            c.relation = "implements"
+    return out
+
+
+def _key(m: Mention) -> str:
+    """Stable registry key: symbol (+ year when the symbol has none); named laws by number or name."""
+    if m.symbol is not None:
+        return symbol_key(m.symbol.number, m.symbol.year or m.year)
+    if m.law_number:
+        return norm_number(m.law_number)
+    return fold(squash(m.name or ""))

@@ -1,0 +1,239 @@
+"""Deadlines and periods: "trước ngày 15/4/2023", "từ ngày 01/6 đến ngày 30/6", "trước ngày 30/11 hàng năm".
+
+A date counts when a cue says something is due by, starts or ends at it
+(resources/deadlines.yaml), or when the text writes a full "ngày … năm …"
+date that is neither a cited instrument's date, nor the issue date, nor a
+holiday named as context. A date without a year takes the plan year, unless
+its clause says it recurs ("hàng năm", "định kỳ"): then it is `annual` with
+no year.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex as re
+
+from pipeline.document import Deadline, Metadata, SectionTree
+from pipeline.extraction.citations.dates import DateMatch, find_dates, iso_date
+from pipeline.extraction.citations.find import find_mentions
+from pipeline.extraction.citations.layout import body_start, plan_year
+from pipeline.knowledge.loader import load_yaml
+from pipeline.textutils import fold, squash
+
+_WINDOW = 60  # how far before a date its cue may start
+_CLAUSE_END = re.compile(r"[;!?]|\.(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|[a-zđ0-9]{1,3}[.)])[ \t])")
+_PLACE_DATE = re.compile(r"[^\W\d_][^\n,;]{0,40},[ \t]*" + fold(r"ngày\s*$"))
+
+
+def _alts(words: list[str]) -> str:
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded)
+
+
+@cache
+def _config() -> dict:
+    data = load_yaml("deadlines.yaml")
+    cue_kind = {}
+    for kind, words in data["cues"].items():
+        for w in words:
+            cue_kind[re.sub(r"\s+", " ", fold(w))] = kind
+    return {
+        "cue": re.compile(rf"(?<![\w])(?P<cue>{_alts(list(cue_kind))})\s*$"),
+        "cue_kind": cue_kind,
+        "range_from": re.compile(rf"(?<![\w])(?:{_alts(data['range_from'])})\s*$"),
+        "range_to": re.compile(rf"\s*(?:{_alts(data['range_to'])})\s*(?:{fold('ngày')}\s*)?"),
+        "recurring": re.compile(rf"(?<![\w])(?:{_alts(data['recurring'])})(?![\w])"),
+        "not_after": re.compile(rf"(?<![\w])(?:{_alts(data['not_after'])})[\s:|]*(?:{fold('ngày')}\s*)?[\s:|]*$"),
+        "holiday": re.compile(rf"(?<![\w])(?:{_alts(data['holidays'])})(?![\w])"),
+        "lunar": re.compile(rf"\s*\)?\s*(?:\(\s*)?{fold('âm lịch')}"),
+        "actions": re.compile(rf"(?<![\w])(?:{_alts(data['actions'])})(?![\w])"),
+        "strip": re.compile(rf"^(?:(?:{_alts(data['what_strip'])})(?![\w])[\s,]*)+"),
+        "plain_day": re.compile(fold(r"(?<![\w])ngày\s*$")),
+    }
+
+
+def _clause_bounds(folded: str, pos: int, end: int) -> tuple[int, int]:
+    """Start and end of the clause around [pos, end) (list items, ';', full stops), capped at 250 chars."""
+    lo = max(0, pos - 250)
+    start = lo
+    for m in _CLAUSE_END.finditer(_mask_parens(folded, lo, pos)):
+        start = lo + m.end()
+    m = _CLAUSE_END.search(folded, end, min(len(folded), end + 250))
+    return start, (m.start() if m else min(len(folded), end + 250))
+
+
+def _tidy(phrase: str) -> str:
+    cfg = _config()
+    phrase = squash(re.sub(r"[*_#]+", " ", phrase)).strip(" ,;-–:()")
+    phrase = re.sub(r"^(?:[-+•]|[a-zđ0-9]{1,3}[.)])\s+", "", phrase)
+    m = cfg["strip"].match(fold(phrase))
+    return phrase[m.end():].strip() if m else phrase
+
+
+def _mask_parens(folded: str, lo: int, hi: int) -> str:
+    """The folded slice with (…) groups blanked (same length): their commas and words don't cut the phrase."""
+    chars = list(folded[lo:hi])
+    depth = 0
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            depth += 1
+        if depth:
+            chars[i] = " "
+        if ch == ")" and depth:
+            depth -= 1
+    return "".join(chars)
+
+
+def _last_action_phrase(text: str, folded: str, lo: int, hi: int) -> str | None:
+    """From the start of the last comma-separated part holding an action word (or its "và <action>") to `hi`."""
+    cfg = _config()
+    masked = _mask_parens(folded, lo, hi)
+    cuts = [0] + [m.end() for m in re.finditer(r"[,;:]", masked)]
+    for cut in reversed(cuts):
+        if cfg["actions"].search(masked, cut):
+            conj = None
+            for m in re.finditer(rf"(?<![\w]){fold('và')}\s+(?=(?:{cfg['actions'].pattern}))", masked[cut:]):
+                conj = m
+            begin = cut + conj.end() if conj else cut
+            kept = re.sub(r"\([^()]*\)", " ", text[lo + begin:hi])
+            words = _tidy(kept).split()
+            return " ".join(words[-24:]) if words else None
+    return None
+
+
+def _what(text: str, folded: str, cue_start: int, date_end: int, floor: int) -> str | None:
+    """What is due: the words before the cue; when they only name a period ("định kỳ 6 tháng (trước
+    ngày …)"), the action written after the date, with that period."""
+    c_start, c_end = _clause_bounds(folded, cue_start, date_end)
+    lo = max(c_start, floor)
+    before = _last_action_phrase(text, folded, lo, cue_start)
+    if before:
+        return before
+    period = _tidy(text[lo:cue_start])
+    # after the date: drop other "(trước ngày …)" groups, stop at the next parenthesis or comma
+    after_text = text[date_end:c_end]
+    after_fold = folded[date_end:c_end]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", after_fold)]
+    kept = "".join(ch for i, ch in enumerate(after_text) if not any(a <= i < b for a, b in spans))
+    kept = re.split(r"[(,;]|\s(?:để|nhằm)\s", kept.lstrip(" \t\n),"), maxsplit=1)[0]
+    after = _tidy(kept)
+    first_action = _config()["actions"].search(fold(after))
+    if first_action:
+        words = after[first_action.start():].split()[:14]
+        if period and len(period.split()) <= 4:
+            words.append(period)
+        return " ".join(words)
+    return period or None
+
+
+def _excluded(folded: str, d: DateMatch, cited: list[tuple[int, int]], issue_date: str | None,
+              front_end: int) -> bool:
+    """Dates of cited instruments, the issue date, banners and statistics references."""
+    cfg = _config()
+    if any(a <= d.start < b for a, b in cited):
+        return True
+    if issue_date and d.iso == issue_date:
+        return True
+    left = folded[max(0, d.start - _WINDOW):d.start]
+    line_left = left.rsplit("\n", 1)[-1]
+    if cfg["not_after"].search(line_left):
+        return True
+    if d.start < front_end and _PLACE_DATE.search(line_left):
+        return True
+    return False
+
+
+def _place_date(text: str, pos: int) -> bool:
+    """ "Phước Thạnh, ngày 20 tháng 12 năm 2021": a capitalised place, a comma, then the date."""
+    m = re.search(r"([^\W\d_]+)[ \t]*,\s*[Nn]gày\s*$", text[max(0, pos - 60):pos])
+    return bool(m) and m.group(1)[0].isupper()
+
+
+def _holiday(folded: str, d: DateMatch) -> bool:
+    """ "Ngày quốc tế thiếu nhi (01/6)", "Tết Trung thu (15/8 âm lịch)": context, not a deadline."""
+    cfg = _config()
+    left = folded[max(0, d.start - 45):d.start]
+    left = re.split(r"[;.]", left)[-1]
+    return bool(cfg["holiday"].search(left)) or bool(cfg["lunar"].match(folded, d.end))
+
+
+def _cue_at(folded: str, pos: int) -> tuple[str, int] | None:
+    """(kind, start) of the cue that ends right at `pos`."""
+    cfg = _config()
+    m = cfg["cue"].search(folded, max(0, pos - _WINDOW), pos)
+    if not m:
+        return None
+    cue = re.sub(r"\s+", " ", m.group("cue"))
+    return cfg["cue_kind"].get(cue, "due"), m.start()
+
+
+def extract_deadlines(text: str, tree: SectionTree, meta: Metadata) -> list[Deadline]:
+    """Every deadline, start or end date the plan sets, with what is due and who owes it."""
+    if not text:
+        return []
+    tree = tree or SectionTree()
+    meta = meta or Metadata()
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text
+    cfg = _config()
+    cited = [(m.start, m.end) for m in find_mentions(text, folded)]
+    front_end = body_start(folded, tree)
+    year = plan_year(folded, meta, tree)
+    dates = [d for d in find_dates(folded) if not _excluded(folded, d, cited, meta.issue_date, front_end)]
+
+    out: list[Deadline] = []
+    used: set[int] = set()
+    last_end = 0
+    for i, d in enumerate(dates):
+        if d.start in used:
+            continue
+        # a period: "từ ngày 01/6 đến ngày 30/6"
+        nxt = dates[i + 1] if i + 1 < len(dates) else None
+        rng_from = cfg["range_from"].search(folded, max(0, d.start - 20), d.start)
+        if rng_from and nxt is not None:
+            link = cfg["range_to"].match(folded, d.end)
+            if link and link.end() == nxt.start:
+                used.add(nxt.start)
+                y2 = nxt.year
+                y1 = d.year or y2
+                ev_start, ev_end = rng_from.start(), nxt.end
+                what = _what(text, folded, ev_start, ev_end, last_end)
+                for part, kind, y in ((d, "start", y1), (nxt, "end", y2)):
+                    out.append(_deadline(text, folded, tree, part, y, kind, what, ev_start, ev_end, year))
+                last_end = ev_end
+                continue
+        cue = _cue_at(folded, d.start)
+        if cue is None:
+            # a full date with "ngày" and a year, not a holiday: an event or due date
+            if d.year is None or not cfg["plain_day"].search(folded, max(0, d.start - 10), d.start):
+                continue
+            if d.start < front_end or _holiday(folded, d) or _place_date(text, d.start):
+                continue  # the front matter's bare dates are the issue date and instruments' dates
+            kind, ev_start = "due", cfg["plain_day"].search(folded, max(0, d.start - 10), d.start).start()
+        else:
+            kind, ev_start = cue
+            if d.year is None and _holiday(folded, d):
+                continue
+        what = _what(text, folded, ev_start, d.end, last_end)
+        out.append(_deadline(text, folded, tree, d, d.year, kind, what, ev_start, d.end, year))
+        last_end = d.end
+    return out
+
+
+def _deadline(text: str, folded: str, tree: SectionTree, d: DateMatch, written_year: int | None, kind: str,
+              what: str | None, ev_start: int, ev_end: int, plan_year_: int | None) -> Deadline:
+    cfg = _config()
+    c_start, c_end = _clause_bounds(folded, ev_start, ev_end)
+    if written_year is None and cfg["recurring"].search(folded, c_start, c_end):
+        recurrence, year = "annual", None
+    else:
+        recurrence, year = "once", written_year or plan_year_
+    task = tree.task_at(ev_start)
+    agency = task.agencies[0] if task is not None and task.agencies else None
+    return Deadline(
+        date=iso_date(year, d.month, d.day), year=year, month=d.month, day=d.day,
+        recurrence=recurrence, kind=kind, what=what, agency=agency,
+        text=text[ev_start:ev_end], start=ev_start, end=ev_end, section=tree.section_at(ev_start),
+    )

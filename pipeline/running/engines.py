@@ -1,0 +1,461 @@
+"""Where documents are processed: in this process, in a local pool, or on Dask.
+
+Every engine takes `Job`s and yields `(job, outcome)` as documents finish, in
+any order; an outcome is `{"record": {...}}` or `{"error": {...}}` and never an
+exception, so one bad file cannot stop a batch.
+
+The local pool is our own (not `concurrent.futures`) because a hung or
+runaway document must be killed alone: each worker is a process we can
+SIGKILL on a time limit or a memory limit and replace, while the others go on.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing as mp
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from pipeline.errors import PlanError
+
+TEXT_SUFFIXES = {".txt", ".md"}
+
+# Test hook (used by the resume and timeout tests): sleep this many seconds
+# per document, only for documents whose path contains PIPELINE_TEST_DELAY_MATCH
+# when that is set.
+DELAY_ENV = "PIPELINE_TEST_DELAY"
+DELAY_MATCH_ENV = "PIPELINE_TEST_DELAY_MATCH"
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    doc_id: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document limits. 0 means no limit."""
+
+    timeout: float = 120.0  # seconds
+    max_memory_mb: int = 4096  # resident memory of one worker
+    max_text_mb: float = 10.0  # a .txt/.md above this is refused before reading
+
+
+class TooLarge(PlanError):
+    code = "too_large"
+
+
+class Killed(PlanError):
+    """The worker was stopped: timed out, out of memory, or crashed. Not cached: may pass next time."""
+
+    code = "killed"
+
+
+def error_fields(exc: BaseException) -> dict:
+    """The error columns of errors.csv for an exception raised by one document."""
+    if isinstance(exc, PlanError):
+        return {"error": exc.code, "reason": exc.reason, "hint": exc.hint}
+    if isinstance(exc, RecursionError):
+        reason = "the document nests too deeply to process (recursion limit)"
+    elif isinstance(exc, MemoryError):
+        reason = "the document needs more memory than is available"
+    else:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return {"error": "bug", "reason": reason,
+            "hint": "this is a bug in the pipeline: please report it with the file"}
+
+
+def timeout_error(seconds: float) -> dict:
+    return {"error": Killed.code, "reason": f"timed out after {seconds:g} s",
+            "hint": "the document took too long; raise --timeout or check the file"}
+
+
+def _test_delay(path: str) -> None:
+    delay = float(os.environ.get(DELAY_ENV) or 0)
+    match = os.environ.get(DELAY_MATCH_ENV)
+    if delay > 0 and (not match or match in path):
+        time.sleep(delay)
+
+
+def process_path(path: str, max_text_mb: float = 0) -> dict:
+    """Process one file into an outcome dict; never raises."""
+    try:
+        _test_delay(path)
+        p = Path(path)
+        size = p.stat().st_size
+        if max_text_mb and p.suffix.lower() in TEXT_SUFFIXES and size > max_text_mb * 1e6:
+            raise TooLarge(
+                f"the text file is {size / 1e6:.1f} MB; plans are far smaller (limit {max_text_mb:g} MB)",
+                "split it into one file per plan, or raise --max-text-mb")
+        from pipeline.process import process_file
+
+        doc = process_file(p)
+        return {"record": doc.to_record()}
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a row of errors.csv
+        return {"error": error_fields(exc)}
+
+
+def cacheable(outcome: dict) -> bool:
+    """Whether an outcome depends only on the bytes and the code (not on limits or load)."""
+    err = outcome.get("error")
+    return err is None or err.get("error") not in {Killed.code, TooLarge.code}
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------- in process
+
+class InlineEngine:
+    """Process in this process, one after another: no start-up cost, no time limit."""
+
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits(timeout=0)
+
+    def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, dict]]:
+        global _settled
+        try:
+            for job in jobs:
+                settle()
+                yield job, process_path(job.path, self.limits.max_text_mb)
+        finally:
+            if _settled:
+                gc.unfreeze()
+                _settled = False
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------- local pool
+
+# A few lines of sample plan 003: processing them loads every lazy resource
+# (word lists, models) before a worker takes its first document, so its time
+# limit measures the document, not the start-up.
+WARM_UP_TEXT = """KẾ HOẠCH
+Triển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024
+Thực hiện Kế hoạch số 76/KH-UBND ngày 26/3/2024 của UBND tỉnh về triển khai thực hiện công tác trẻ em.
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Triển khai kịp thời, đầy đủ và có hiệu quả về công tác trẻ em trên địa bàn huyện.
+II. NỘI DUNG HOẠT ĐỘNG
+1. Tăng cường sự chỉ đạo, triển khai, phối hợp thực hiện
+a) Phòng Lao động - Thương binh và Xã hội chủ trì, báo cáo trước ngày 31/5/2024; đạt trên 95%.
+"""
+
+
+def warm_up() -> None:
+    try:
+        from pipeline.process import process_text
+
+        process_text(WARM_UP_TEXT, "warm-up")
+    except Exception:  # noqa: BLE001 - a failing warm-up only means a slower first document
+        pass
+
+
+_settled = False
+
+
+def settle() -> None:
+    """Warm the pipeline up, then take everything loaded so far out of the garbage collector's sight.
+
+    A warm worker holds ~170,000 long-lived objects (models, word lists, compiled
+    patterns). pdfplumber makes a dict per character, so the collector runs its
+    full passes often, and each pass walked that whole heap: PDF documents took
+    ~25% longer than they need to (`make bench`). `gc.freeze()` moves the
+    loaded objects to a generation the collector never scans; in the forkserver
+    it also keeps forked workers from touching (and so copying) the pages they
+    share. Done once per worker process, which ends with `os._exit`; the
+    in-process engine undoes it when its batch ends (`gc.unfreeze`), so the
+    caller's objects are collected as usual afterwards.
+    """
+    global _settled
+    if _settled:
+        return
+    warm_up()
+    gc.freeze()
+    _settled = True
+
+
+def _hook_env() -> dict[str, str | None]:
+    """The test hooks as the parent sees them now (a forkserver keeps the env it started with)."""
+    return {k: os.environ.get(k) for k in (DELAY_ENV, DELAY_MATCH_ENV)}
+
+
+def _worker_main(conn, max_text_mb: float, env: dict[str, str | None]) -> None:
+    """Loop of one worker process: receive a path, send back its outcome."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    settle()
+    try:
+        conn.send(("ready", None))
+    except (BrokenPipeError, OSError):
+        return
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        index, path = msg
+        outcome = process_path(path, max_text_mb)
+        try:
+            conn.send((index, outcome))
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx, max_text_mb: float):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, max_text_mb, _hook_env()), daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.job_index: int | None = None
+        self.started = 0.0
+        self.done = 0
+
+    def send(self, index: int, path: str) -> None:
+        self.job_index, self.started = index, time.monotonic()
+        self.conn.send((index, path))
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, ValueError):
+            pass
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.kill()
+
+
+def _mp_context():
+    """forkserver with the pipeline preloaded: workers start (and restart) fast and thread-safe."""
+    if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.process", "pipeline.running._warm_worker"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class LocalEngine:
+    """A pool of worker processes, each killed and replaced when a document breaks a limit."""
+
+    recycle_after = 500  # documents per worker before a fresh one: bounds slow memory growth
+
+    def __init__(self, workers: int | None = None, limits: Limits | None = None):
+        self.n = max(1, workers or default_workers())
+        self.limits = limits or Limits()
+        self.ctx = _mp_context()
+        if self.ctx.get_start_method() == "forkserver":
+            # start loading the pipeline into the forkserver now (~2 s), while the caller finds and hashes
+            # its inputs, rather than when the first worker is asked for
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+
+    def _memory_mb(self, w: _Worker) -> float:
+        try:
+            import psutil
+
+            return psutil.Process(w.proc.pid).memory_info().rss / 2**20
+        except Exception:  # noqa: BLE001 - a worker that just exited has no memory to check
+            return 0.0
+
+    def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, dict]]:
+        pending = list(jobs)[::-1]  # pop() from the end keeps the input order
+        if not pending:
+            return
+        by_index: dict[int, Job] = {}
+        workers = [_Worker(self.ctx, self.limits.max_text_mb) for _ in range(min(self.n, len(pending)))]
+        next_index = 0
+
+        def dispatch() -> None:
+            """Give every idle, ready worker its next document."""
+            nonlocal next_index
+            for w in workers:
+                if w.ready and w.job_index is None and pending:
+                    job = pending.pop()
+                    by_index[next_index] = job
+                    w.send(next_index, job.path)
+                    next_index += 1
+
+        try:
+            while True:
+                dispatch()
+                busy = [w for w in workers if w.job_index is not None or not w.ready]
+                if not busy:
+                    return
+                ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.5)
+                for w in busy:
+                    if not w.ready and w.conn in ready:
+                        try:
+                            w.conn.recv()
+                            w.ready = True
+                        except (EOFError, OSError) as exc:
+                            raise RuntimeError(f"a worker process could not start (exit code {w.proc.exitcode})") from exc
+                    elif not w.ready and w.proc.sentinel in ready:
+                        raise RuntimeError(f"a worker process could not start (exit code {w.proc.exitcode})")
+                now = time.monotonic()
+                for i, w in enumerate(list(workers)):
+                    if w.job_index is None:
+                        continue
+                    job = by_index[w.job_index]
+                    outcome = None
+                    replace = False
+                    if w.conn in ready:
+                        try:
+                            index, outcome = w.conn.recv()
+                        except (EOFError, OSError):
+                            outcome, replace = self._crashed(w), True
+                    elif w.proc.sentinel in ready:
+                        outcome, replace = self._crashed(w), True
+                    elif self.limits.timeout and now - w.started > self.limits.timeout:
+                        outcome, replace = {"error": timeout_error(self.limits.timeout)}, True
+                    elif self.limits.max_memory_mb and self._memory_mb(w) > self.limits.max_memory_mb:
+                        outcome, replace = {"error": {
+                            "error": Killed.code,
+                            "reason": f"used more than {self.limits.max_memory_mb} MB of memory",
+                            "hint": "the file is too large or malformed; raise --max-memory-mb to try again"}}, True
+                    if outcome is None:
+                        continue
+                    del by_index[w.job_index]
+                    w.job_index = None
+                    w.done += 1
+                    if replace or w.done >= self.recycle_after:
+                        (w.kill if replace else w.stop)()
+                        if pending:  # else the dead worker is dropped below
+                            workers[i] = _Worker(self.ctx, self.limits.max_text_mb)
+                    dispatch()  # the worker goes on to its next document while the caller handles this one
+                    yield job, outcome
+                workers = [w for w in workers if w.proc.is_alive() or w.job_index is not None]
+        finally:
+            for w in workers:
+                (w.kill if w.job_index is not None else w.stop)()
+
+    def _crashed(self, w: _Worker) -> dict:
+        w.proc.join(1)
+        code = w.proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return {"error": {"error": Killed.code, "reason": f"the worker process died ({how}) on this document",
+                          "hint": "the file may be malformed or too large; check it"}}
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------- dask
+
+def process_path_limited(path: str, timeout: float, max_text_mb: float) -> dict:
+    """`process_path` under a time limit, inside a Dask worker.
+
+    A Dask task runs in a worker thread and cannot be killed; on time-out we
+    report it and flag the worker for a restart, which the client performs.
+    """
+    settle()
+    if not timeout:
+        return process_path(path, max_text_mb)
+    box: dict = {}
+    t = threading.Thread(target=lambda: box.update(out=process_path(path, max_text_mb)), daemon=True)
+    t.start()
+    t.join(timeout)
+    if "out" in box:
+        return box["out"]
+    try:
+        from distributed import get_worker
+
+        address = get_worker().address
+    except Exception:  # noqa: BLE001
+        address = None
+    return {"error": timeout_error(timeout), "restart_worker": address}
+
+
+class DaskEngine:
+    """Run the same per-document function on a Dask cluster.
+
+    `scheduler`: address of a running scheduler ("tcp://host:8786"); when None,
+    a LocalCluster with `workers` single-threaded processes is started here.
+    Workers must see the input files at the same paths (a shared filesystem)
+    and have this package installed at the same version.
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, limits: Limits | None = None):
+        self.scheduler = scheduler
+        self.n = max(1, workers or default_workers())
+        self.limits = limits or Limits()
+        self._client = None
+        self._cluster = None
+
+    def client(self):
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=self.n, threads_per_worker=1, processes=True,
+                                             dashboard_address=None, silence_logs=40)
+                self._client = Client(self._cluster)
+        return self._client
+
+    def map(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, dict]]:
+        from distributed import as_completed
+
+        jobs = list(jobs)
+        if not jobs:
+            return
+        client = self.client()
+        futures = {}
+        for job in jobs:
+            fut = client.submit(process_path_limited, str(Path(job.path).resolve()), self.limits.timeout,
+                                self.limits.max_text_mb, pure=False, key=f"doc-{job.doc_id}-{job.key[-12:]}")
+            futures[fut] = job
+        for fut in as_completed(futures):
+            job = futures.pop(fut)
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker after repeated crashes
+                outcome = {"error": {"error": Killed.code, "reason": f"the Dask task failed: {exc}",
+                                     "hint": "the file may crash the worker; check it"}}
+            address = outcome.pop("restart_worker", None)
+            if address:
+                try:
+                    client.restart_workers([address])
+                except Exception:  # noqa: BLE001 - older distributed, or the worker is already gone
+                    pass
+            yield job, outcome
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None

@@ -1,0 +1,321 @@
+"""Agencies: each mention resolved to (sector, level) with its role; tasks inherit their block's agencies.
+
+Sentences are quoted from the sample plans (data/raw); the excerpts of other
+provinces are read at run time only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Metadata, Section, SectionTree, Task
+from pipeline.extraction.agencies import assign_task_agencies, extract_agencies, infer_plan_level
+
+RAW_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
+
+
+def found(text: str, level: str | None = None, year: int | None = None) -> set[tuple[str, str, str]]:
+    """(sector, level, role) of every mention, checking each offset on the way."""
+    mentions = extract_agencies(text, SectionTree(), Metadata(admin_level=level, year=year))
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+    return {(m.sector, m.level, m.role) for m in mentions}
+
+
+# ---------------------------------------------------------------- sector and level
+
+
+@pytest.mark.parametrize(
+    ("heading", "level", "expected"),
+    [
+        ("5. Sở Y tế", "province", ("health", "province")),  # 001
+        ("3. Phòng Y tế", "district", ("health", "district")),  # 003
+        ("3. Trạm Y tế phường", "commune", ("health", "commune")),  # 002
+        ("4. Phòng Văn hóa và Thông tin", "district", ("culture_sports", "district")),  # 003: culture, not information
+        ("1. Văn hoá - Xã hội phường", "commune", ("labour_social", "commune")),  # 002: handles children in a ward
+        ("4. Tư pháp - Hộ tịch phường", "commune", ("justice", "commune")),  # 002
+        ("5. Tài chính - Kế toán phường", "commune", ("finance", "commune")),  # 002
+        ("6. Phòng Tài chính - Kế hoạch", "district", ("finance", "district")),  # 003: not planning
+        ("9. Phòng Kinh tế và Hạ tầng", "district", ("construction_infrastructure", "district")),  # 003
+        ("10. Ban Dân tộc", "province", ("ethnic_affairs", "province")),  # 001
+        ("18. Trung tâm truyền thông - Văn hóa - Thể thao huyện", "district",
+         ("information_communications", "district")),  # 003
+        ("12. Các trường trực thuộc UBND huyện", "district", ("education", "district")),  # 003
+        ("2. Các trường học trên địa bàn phường", "commune", ("education", "commune")),  # 002
+        ("16. Đề nghị Viện Kiểm sát Nhân dân huyện, Toà án Nhân dân huyện", "district",
+         ("procuracy_court", "district")),  # 003
+        ("17. Đề nghị Liên đoàn Lao động huyện", "district", ("labour_federation", "district")),  # 003
+        ("13. Đề nghị Huyện đoàn", "district", ("youth_union", "district")),  # 003
+    ],
+)
+def test_names_resolve_to_sector_and_level(heading: str, level: str, expected: tuple[str, str]) -> None:
+    assert expected in {(s, lv) for s, lv, _ in found(heading, level)}
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "expected"),
+    [
+        # abbreviations take the level of the words after them or of the plan
+        ("Tổng hợp báo cáo gửi Phòng LĐ-TB và XH thành phố.", "commune", ("labour_social", "district")),  # 002
+        ("Báo cáo kết quả về Sở Lao động - TBXH.", "district", ("labour_social", "province")),  # 000
+        ("7. Đề nghị UBNDTTQ Việt Nam phường và các Hội đoàn thể ở địa phương:", "commune",
+         ("fatherland_front", "commune")),  # 002: a typo of UBMTTQ
+        ("Phối hợp với Ủy ban MTTQ Việt Nam tổ chức thực hiện", "district", ("fatherland_front", "district")),  # 003
+        ("Phối hợp với Phòng GD&ĐT tổ chức hoạt động hè", "district", ("education", "district")),
+        ("Phối hợp với Sở LĐ-TB&XH tổ chức Hội thi", "province", ("labour_social", "province")),
+        ("16. Đề nghị VKSND huyện, TAND huyện", "district", ("procuracy_court", "district")),
+        ("Đề nghị HĐND tỉnh giám sát việc thực hiện", "province", ("people_council", "province")),
+        # bare names take the plan's level
+        ("6. Công an phường", "commune", ("police", "commune")),  # 002
+        ("Phối hợp với Công an, các cơ quan, ban, ngành", "district", ("police", "district")),
+        ("Chủ trì, phối hợp với các trường học tổ chức", "commune", ("education", "commune")),
+    ],
+)
+def test_abbreviations_and_bare_names(text: str, level: str, expected: tuple[str, str]) -> None:
+    assert expected in {(s, lv) for s, lv, _ in found(text, level)}
+
+
+def test_city_of_a_province_is_a_district_before_it_is_run_by_the_centre() -> None:
+    # 001 (2023): Huế was a district-level city of Thừa Thiên Huế then
+    heading = "## **13. UBND thành phố Huế, các thị xã và các huyện**"
+    assert ("people_committee", "district", "lead") in found(heading, "province", 2023)
+    # 002: a ward reports to the city above it
+    sent = "định kỳ tham mưu UBND phường báo cáo UBND thành phố Quảng Ngãi trước ngày 30/11 hàng năm"
+    assert ("people_committee", "district", "recipient") in found(sent, "commune", 2024)
+
+
+def test_list_of_levels_after_one_name() -> None:
+    sent = "Chỉ đạo UBND các xã, phường, thị trấn tạo điều kiện để cán bộ Lao động-Thương binh và Xã hội"  # 001
+    assert found(sent, "province") == {("people_committee", "commune", "lead")}
+
+
+def test_plan_level_from_the_text_when_metadata_is_missing() -> None:
+    text = (RAW_DIR / "003_289ed289cededb05.txt").read_text(encoding="utf-8")
+    assert infer_plan_level(text, Metadata()) == "district"
+    text = (RAW_DIR / "001_2684e7fb74e79852.txt").read_text(encoding="utf-8")
+    assert infer_plan_level(text, Metadata()) == "province"
+    assert infer_plan_level("UBND phường Nguyễn Nghiêm xây dựng Kế hoạch", Metadata()) == "commune"  # 002
+    assert infer_plan_level("x", Metadata(admin_level="commune")) == "commune"
+
+
+# ---------------------------------------------------------------- roles
+
+
+def test_lead_for_chu_tri() -> None:
+    sent = ("a) Phòng Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan chức năng có liên quan "
+            "kiểm tra việc thực hiện chính sách")  # 003
+    assert found(sent, "district") == {("labour_social", "district", "lead")}
+
+
+def test_lead_for_the_heading_of_a_block() -> None:
+    assert found("2. Phòng Giáo dục và Đào tạo", "district") == {("education", "district", "lead")}  # 003
+    assert found("#### **1. Sở Lao động – Thương binh và Xã hội:**", "province") == {
+        ("labour_social", "province", "lead")}  # 001
+
+
+def test_lead_for_giao_and_chi_dao() -> None:
+    sent = ("6. Giao Sở Lao động - Thương binh và Xã hội chủ trì và phối hợp với các sở, ban, ngành, "
+            "đoàn thể cấp tỉnh và UBND các huyện, thành phố:")  # 004
+    assert found(sent, "province") == {("labour_social", "province", "lead"),
+                                       ("people_committee", "district", "support")}
+    sent = "b) Chỉ đạo phòng giáo dục và đào tạo các huyện, thị xã, thành phố tuyên truyền về quyền"  # 001
+    assert found(sent, "province") == {("education", "district", "lead")}
+
+
+def test_support_for_phoi_hop_voi() -> None:
+    sent = "b) Phối hợp với Huyện đoàn trong việc quản lý học sinh, tổ chức hoạt động hè an toàn"  # 003
+    assert found(sent, "district") == {("youth_union", "district", "support")}
+    sent = ("a) Phối hợp với Công an huyện, các cơ quan, ban, ngành và UBND các xã, thị trấn nghiên cứu "
+            "các nội dung")  # 003: the list goes on through the vague group
+    assert found(sent, "district") == {("police", "district", "support"),
+                                       ("people_committee", "commune", "support")}
+
+
+def test_requested_for_de_nghi() -> None:
+    assert found("14. Đề nghị Hội Liên hiệp Phụ nữ huyện", "district") == {
+        ("women_union", "district", "requested")}  # 003
+    heading = "15. Đề nghị Ủy ban MTTQ Việt Nam huyện và các tổ chức chính trị - xã hội trên địa bàn huyện."  # 003
+    assert found(heading, "district") == {("fatherland_front", "district", "requested"),
+                                          ("mass_organizations", "district", "requested")}
+
+
+def test_xet_de_nghi_cua_is_not_a_request() -> None:
+    sent = ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH "
+            "ngày 09/4/2024")  # 003
+    assert {r for _, _, r in found(sent, "district")} <= {"issuer"}
+
+
+def test_recipient_for_reports() -> None:
+    sent = ("UBND các xã, thị trấn báo cáo kết quả tự kiểm tra về UBND huyện (qua Phòng Lao động - "
+            "Thương binh và Xã hội);")  # 003
+    got = found(sent, "district")
+    assert ("people_committee", "district", "recipient") in got
+    assert ("labour_social", "district", "recipient") in got
+    sent = ("Tổng hợp tham mưu UBND huyện báo cáo Sở Lao động - Thương binh và Xã hội, UBND tỉnh trước "
+            "ngày 10/12/2024.")  # 003
+    got = found(sent, "district")
+    assert {("labour_social", "province", "recipient"), ("people_committee", "province", "recipient")} <= got
+
+
+def test_issuers_of_cited_instruments_are_kept_apart() -> None:
+    sent = ("Thực hiện Kế hoạch số 76/KH-UBND ngày 26/3/2024 của UBND tỉnh về triển khai thực hiện công tác "
+            "trẻ em")  # 003
+    assert found(sent, "district") == {("people_committee", "province", "issuer")}
+    sent = "Kế hoạch của Tỉnh ủy, UBND tỉnh, Huyện ủy về thực hiện Chỉ thị số 28-CT/TW của Bộ Chính trị."  # 000
+    assert {r for _, _, r in found(sent, "district")} == {"issuer"}
+
+
+def test_organ_words_inside_other_words() -> None:
+    # 001: "Chỉ đạo các cơ sở y tế tuyên truyền" -- facilities, not the provincial department
+    sent = "### **5. Sở Y tế**\na) Chỉ đạo các cơ sở y tế tuyên truyền và thực hiện các mục tiêu về dinh dưỡng"
+    mentions = extract_agencies(sent, SectionTree(), Metadata(admin_level="province"))
+    assert [(m.sector, m.text) for m in mentions] == [("health", "Sở Y tế")]
+
+
+def test_one_organ_shared_by_a_list_of_functions() -> None:
+    # a common way of naming several departments (names as in 001)
+    got = found("3. Các Sở: Tư pháp, Y tế, Văn hóa và Thể thao", "province")
+    assert got == {("justice", "province", "lead"), ("health", "province", "lead"),
+                   ("culture_sports", "province", "lead")}
+
+
+def test_a_line_of_bodies_heads_a_block_even_without_a_label() -> None:
+    assert found("Sở Kế hoạch và Đầu tư\nChủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội", "province") == {
+        ("planning_investment", "province", "lead"), ("labour_social", "province", "support")}  # 001
+    # but not the letterhead: the body there issues the document
+    assert found("ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\nSố: 403/UBND-KGVX\nThực hiện Công văn", "province") == set()
+
+
+def test_lead_and_partner_columns_written_inline() -> None:
+    sent = "- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Giáo dục và Đào tạo, UBND các huyện."
+    assert found(sent, "province") == {("health", "province", "lead"), ("education", "province", "support"),
+                                       ("people_committee", "district", "support")}
+
+
+def test_vague_groups_are_not_agencies() -> None:
+    sent = "a) Chủ trì, phối hợp với các cơ quan, đơn vị, địa phương tổ chức triển khai thực hiện Kế hoạch"  # 003
+    assert found(sent, "district") == set()
+    assert found("2. Các ban, ngành, đoàn thể, đơn vị là thành viên Ban Chỉ đạo thực hiện công tác bảo vệ, "
+                 "chăm sóc trẻ em huyện", "district") == set()  # 000
+
+
+def test_distribution_list_and_signature_are_not_assignments() -> None:
+    text = ("Nơi nhận:\n- UBND tỉnh (Báo cáo);\n- Sở Lao động - Thương binh và Xã hội;\n"
+            "- Công an huyện,\n- UBND các xã, thị trấn;\nKT. CHỦ TỊCH")  # 003
+    assert found(text, "district") == set()
+
+
+def test_addressees_of_a_dispatch_are_not_assignments() -> None:
+    text = ("Kính gửi:\n- Giám đốc (Thủ trưởng) các sở, ban, ngành, đoàn thể cấp tỉnh;\n"
+            "- Chủ tịch UBND các huyện, thành phố.\nThực hiện Công văn số 375/LĐT BXH-TE")  # 004
+    assert found(text, "province") == set()
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def test_tasks_inherit_their_block_and_add_their_partners() -> None:
+    text = ("3. Phòng Y tế\n"
+            "a) Chỉ đạo tổ chức thực hiện có hiệu quả chính sách khám bệnh, chữa bệnh cho trẻ em dưới 06 tuổi.\n"
+            "b) Chỉ đạo y tế cơ sở cung cấp dịch vụ hỗ trợ khẩn cấp. Phối hợp với Công an huyện thực hiện "
+            "phòng chống tai nạn, thương tích trẻ em.\n")  # 003, shortened
+    a = text.index("a)")
+    b = text.index("b)")
+    tree = SectionTree(
+        sections=[Section(id="IV.3", level=2, label="3", parent=None, heading="Phòng Y tế", start=0,
+                          end=len(text), heading_end=text.index("\n"))],
+        tasks=[Task(id="IV.3.a", section="IV.3", text=text[a:b - 1], start=a, end=b - 1, label="a"),
+               Task(id="IV.3.b", section="IV.3", text=text[b:-1], start=b, end=len(text) - 1, label="b")],
+    )
+    mentions = extract_agencies(text, tree, Metadata(admin_level="district"))
+    assign_task_agencies(tree, mentions)
+    assert tree.tasks[0].agencies == ["health/district"]
+    assert tree.tasks[1].agencies == ["health/district", "police/district"]
+
+
+def test_a_repeated_section_label_does_not_mix_blocks() -> None:
+    # 001 numbers two blocks "12."
+    text = ("## **12. Sở Tài nguyên và Môi trường:**\n"
+            "Phối hợp với UBND thành phố Huế, các thị xã và các huyện hướng dẫn các xã, phường, thị trấn.\n"
+            "## **12. Đề nghị Ủy ban mặt trận tổ quốc Việt Nam tỉnh và các tổ chức đoàn thể chính trị xã hội:**\n"
+            "- Tăng cường tuyên truyền, vận động các đoàn viên, hội viên.\n")
+    first_end = text.index("## **12. Đề")
+    t1, t2 = text.index("Phối hợp"), text.index("- Tăng")
+
+    def sec(start: int, end: int) -> Section:
+        return Section(id="IV.12", level=2, label="12", parent="IV", heading="...", start=start, end=end,
+                       heading_end=text.index("\n", start))
+
+    tree = SectionTree(sections=[sec(0, first_end), sec(first_end, len(text))],
+                       tasks=[Task(id="IV.12.p1", section="IV.12", text="", start=t1, end=first_end - 1),
+                              Task(id="IV.12.-1", section="IV.12", text="", start=t2, end=len(text) - 1)])
+    assign_task_agencies(tree, extract_agencies(text, tree, Metadata(admin_level="province", year=2023)))
+    assert tree.tasks[0].agencies == ["natural_resources/province", "people_committee/district"]
+    assert tree.tasks[1].agencies == ["fatherland_front/province", "mass_organizations/province"]
+
+
+def test_a_task_naming_its_own_lead_keeps_it() -> None:
+    text = ("5. Kiểm tra, giám sát việc thực hiện pháp luật\n"
+            "a) Phòng Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan chức năng có liên "
+            "quan kiểm tra việc thực hiện chính sách.\n")  # 003
+    a = text.index("a)")
+    tree = SectionTree(
+        sections=[Section(id="II.5", level=2, label="5", parent=None, heading="Kiểm tra", start=0,
+                          end=len(text), heading_end=text.index("\n"))],
+        tasks=[Task(id="II.5.a", section="II.5", text=text[a:], start=a, end=len(text), label="a")],
+    )
+    assign_task_agencies(tree, extract_agencies(text, tree, Metadata(admin_level="district")))
+    assert tree.tasks[0].agencies == ["labour_social/district"]
+
+
+# ---------------------------------------------------------------- robustness and generalisation
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ỦUBNDSởPhòngYtếCôanhuyệnxã,.;:()-–\n 0123456789đềnghịchủtrìphốihợpvới")),
+               max_size=300))
+def test_never_raises_and_offsets_are_exact(text: str) -> None:
+    for level in (None, "district"):
+        for m in extract_agencies(text, SectionTree(), Metadata(admin_level=level)):
+            assert text[m.start:m.end] == m.text
+            assert m.role in ("lead", "support", "requested", "recipient", "issuer")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_on_any_unicode(text: str) -> None:
+    for m in extract_agencies(text, SectionTree(), Metadata()):
+        assert text[m.start:m.end] == m.text
+
+
+def _excerpt(excerpts_dir: Path, name: str) -> set[tuple[str, str, str]]:
+    return found((excerpts_dir / name).read_text(encoding="utf-8"))
+
+
+def test_other_provinces_dispatch_roles(excerpts_dir: Path) -> None:
+    # x_005: a ministry dispatch -- the ministry leads, asks the provinces, and receives the reports
+    got = _excerpt(excerpts_dir, "x_005.txt")
+    assert ("labour_social", "central", "lead") in got
+    assert ("people_committee", "province", "requested") in got
+    assert ("labour_social", "central", "recipient") in got
+    assert not any(s == "labour_social" and lv == "province" for s, lv, _ in got)  # only in its Nơi nhận
+
+
+def test_other_provinces_decision_assignments(excerpts_dir: Path) -> None:
+    # x_031: "Giao Sở ... chủ trì, phối hợp với ... UBND cấp huyện, cấp xã": two levels in one mention
+    got = _excerpt(excerpts_dir, "x_031.txt")
+    assert ("labour_social", "province", "lead") in got
+    assert {("people_committee", "district", "support"), ("people_committee", "commune", "support")} <= got
+    # x_039: the distribution list follows the text on the same line
+    assert {r for _, _, r in _excerpt(excerpts_dir, "x_039.txt")} <= {"issuer"}
+
+
+def test_excerpts_never_raise_and_offsets_are_exact(excerpts_dir: Path) -> None:
+    for path in sorted(excerpts_dir.glob("x_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for m in extract_agencies(text, SectionTree(), Metadata()):
+            assert text[m.start:m.end] == m.text, path.name

@@ -1,0 +1,358 @@
+"""Citations: each rule pinned by a sentence quoted from the sample plans (data/raw)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Metadata, SectionTree
+from pipeline.extraction.citations import extract_citations
+
+
+def cite(text: str, meta: Metadata | None = None):
+    out = extract_citations(text, SectionTree(), meta or Metadata())
+    for c in out:
+        assert text[c.start:c.end] == c.text
+    return out
+
+
+def only(text: str, meta: Metadata | None = None):
+    out = cite(text, meta)
+    assert len(out) == 1, out
+    return out[0]
+
+
+# --- what counts: every kind of instrument -------------------------------------------------
+
+@pytest.mark.parametrize("sentence, type_, number", [
+    ("Triển khai thực hiện Nghị quyết số 07/2025/NQ-HĐND ngày 08/01/2025 của Hội đồng nhân dân tỉnh Kiên Giang",
+     "Nghị quyết", "07/2025/NQ-HĐND"),
+    ("theo quy định tại Nghị định số 56/2017/NĐ-CP ngày 09/5/2017 của Chính phủ", "Nghị định", "56/2017/NĐ-CP"),
+    ("theo quy định tại Thông tư số 13/2021/TT-BLĐTBXH ngày 30/9/2021 của Bộ trưởng Bộ Lao động - Thương binh "
+     "và Xã hội", "Thông tư", "13/2021/TT-BLĐTBXH"),
+    ("Quyết định số 23/QĐ-TTg ngày 07/01/2021 của Thủ tướng Chính phủ phê duyệt", "Quyết định", "23/QĐ-TTg"),
+    ("Chỉ thị số 23/CT-TTg ngày 26/5/2020 của Thủ tướng Chính phủ", "Chỉ thị", "23/CT-TTg"),
+    ("theo Kế hoạch số 411/KH-CAT-PC02 ngày 22/1/2021 đã đề ra", "Kế hoạch", "411/KH-CAT-PC02"),
+    ("tại Công văn số 2513/LĐTBXH-TTTT ngày 14/7/2022 để phục vụ", "Công văn", "2513/LĐTBXH-TTTT"),
+    ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH ngày 09/4/2024",
+     "Tờ trình", "71/TTr-LĐTBXH"),
+    ("Nghị quyết số 121/2020/QH14 ngày 19/6/2020 của Quốc hội", "Nghị quyết", "121/2020/QH14"),
+    ("Kế hoạch số 31-KH/TU ngày 18/3/2024 của Ban Thường vụ Thành ủy.", "Kế hoạch", "31-KH/TU"),
+])
+def test_instrument_types_and_symbols(sentence, type_, number):
+    c = only(sentence)
+    assert (c.type, c.number) == (type_, number)
+
+
+def test_party_directive_without_date():
+    """000: a party document with issuer but no date."""
+    c = only("Tiếp tục thực hiện tốt Chỉ thị số 28-CT/TW của Bộ Chính trị về tăng cường công tác")
+    assert (c.number, c.date, c.issuer, c.issuer_level) == ("28-CT/TW", None, "Bộ Chính trị", "central")
+
+
+# --- the symbol in its official form --------------------------------------------------------
+
+@pytest.mark.parametrize("written, official", [
+    ("Thông tư số \n\n29/2019/TT- BLĐTBXH ngày 26/12/2019", "29/2019/TT-BLĐTBXH"),  # 003: space after dash
+    ("Thông tư số 28/2019/TT-\n\nBLĐTBXH ngày 26/12/2019", "28/2019/TT-BLĐTBXH"),  # 003: line break
+    ("Nghị định số 130/2021/NĐ-\n\nCP ngày 30/12/2021", "130/2021/NĐ-CP"),
+    ("tổ chức thực hiện Chỉ thị số 28 CT/TW ngày 25/12/2023", "28-CT/TW"),  # 003: space for the party dash
+    ("Thực hiện Công văn số 375/LĐT BXH-TE ngày 23/02/2021", "375/LĐTBXH-TE"),  # 004: typo inside the code
+    ("theo Nghị quyết số 07/2021/NQ – HĐND ngày 26/4/2021 đã phê duyệt", "07/2021/NQ-HĐND"),  # 001: en dash
+    ("Chỉ thị số 23/CT- TTg ngày 26/5/2020 của Thủ tướng Chính phủ", "23/CT-TTg"),  # 004
+    ("TRIỂN KHAI THỰC HIỆN QUYẾT ĐỊNH SỐ 06/QĐ-TTG NGÀY 03/01/2019", "06/QĐ-TTg"),  # upper-case title
+])
+def test_symbol_official_form(written, official):
+    assert only(written).number == official
+
+
+def test_symbol_stops_before_a_word_after_a_spaced_dash():
+    c = only("Kế hoạch số 40/KH-UBND - Ban Chỉ đạo huyện")
+    assert c.number == "40/KH-UBND"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nghị định 19/2011/NĐ-CP ngày 21/3/2011 của Chính phủ",  # 001: no "số"
+    "Nghị định số 19/2011/NĐ-CP ngày 21/3/2011 của Chính phủ",
+    "Nghị định số: 19/2011/NĐ-CP ngày 21 tháng 3 năm 2011 của Chính phủ",
+])
+def test_with_and_without_so_and_both_date_styles(sentence):
+    c = only(sentence)
+    assert (c.number, c.date) == ("19/2011/NĐ-CP", "2011-03-21")
+
+
+def test_date_in_words_across_lines():
+    c = only("Thực hiện Kế hoạch số 40/KH-UBND ngày 19 tháng 02 năm 2025 của Ủy ban nhân dân tỉnh Kiên Giang về việc")
+    assert c.date == "2025-02-19"
+    assert c.text == "Kế hoạch số 40/KH-UBND ngày 19 tháng 02 năm 2025"
+
+
+def test_own_number_is_not_a_citation():
+    text = "Số: 31 /KH-UBND\n\nVĩnh Thuận, ngày 28 tháng 02 năm 2025\n\nKẾ HOẠCH\nThực hiện Kế hoạch số 40/KH-UBND"
+    assert [c.number for c in cite(text)] == ["40/KH-UBND"]
+    assert [c.number for c in cite("Kế hoạch 31/KH-UBND năm 2025", Metadata(number="31/KH-UBND"))] == []
+
+
+# --- issuer and level ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, issuer, level", [
+    ("Quyết định số 588/QĐ-TTg ngày 17/5/2019 của Thủ tướng Chính phủ.", "Thủ tướng Chính phủ", "central"),
+    ("Thông tư số 13/2021/TT-BLĐTBXH ngày 30/9/2021 của Bộ trưởng Bộ Lao động - Thương binh và Xã hội.",
+     "Bộ Lao động - Thương binh và Xã hội", "central"),
+    ("Nghị quyết số 07/2025/NQ-HĐND ngày 08/01/2025 của Hội đồng nhân dân tỉnh Kiên Giang quy định",
+     "HĐND tỉnh Kiên Giang", "province"),
+    ("Kế hoạch số 102/KH-UBND ngày 22/4/2024 của Chủ tịch UBND thành phố Quảng Ngãi về việc",
+     "UBND thành phố Quảng Ngãi", "district"),
+    ("Tờ trình số 71/TTr-LĐTBXH ngày 09/4/2024", None, None),
+])
+def test_issuer_and_level(sentence, issuer, level):
+    c = only(sentence)
+    assert (c.issuer, c.issuer_level) == (issuer, level)
+
+
+@pytest.mark.parametrize("sentence, issuer", [
+    ("Quyết định số 588/QĐ-TTg ngày 17/5/2019 của Thủ tướng Chính Phủ.", "Thủ tướng Chính phủ"),
+    ("Thông tư số 13/2021/TT-BLĐTBXH ngày 30/9/2021 của Bộ Lao động Thương binh và Xã hội.",
+     "Bộ Lao động - Thương binh và Xã hội"),
+    ("Kế hoạch số 102/KH-UBND ngày 22/4/2024 của UBND Thành phố Quảng Ngãi về việc", "UBND thành phố Quảng Ngãi"),
+    ("Kế hoạch số 31-KH/TU ngày 18/3/2024 của Tỉnh Ủy Quảng Ngãi.", "Tỉnh ủy Quảng Ngãi"),
+    ("Kế hoạch số 12/KH-UBND ngày 02/3/2024 của UBND huyện Thuỷ Nguyên.", "UBND huyện Thủy Nguyên"),
+])
+def test_issuer_printed_as_officially_written(sentence, issuer):
+    """Case, dashes and tone placement vary between plans; one issuer is one string in the registry."""
+    assert only(sentence).issuer == issuer
+
+
+def test_issuer_from_the_code_when_not_written():
+    c = only("Nghị quyết số 121/2020/QH14 ngày 19/6/2020 về tiếp tục tăng cường")
+    assert (c.issuer, c.issuer_level) == ("Quốc hội", "central")
+
+
+def test_unnamed_province_gets_the_plans_province():
+    c = only("Thực hiện Kế hoạch số 76/KH-UBND ngày 26/3/2024 của UBND tỉnh về triển khai",
+             Metadata(province="Quảng Ngãi"))
+    assert c.issuer == "UBND tỉnh Quảng Ngãi"
+
+
+# --- short forms ---------------------------------------------------------------------------
+
+def test_defined_short_form_resolves_to_the_full_instrument():
+    """002: "(sau đây viết tắt là Chỉ thị số 28)"."""
+    text = ("Thực hiện Kế hoạch số 102/KH-UBND ngày 22/4/2024 của Chủ tịch UBND thành phố Quảng Ngãi về việc "
+            "thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023 của Bộ Chính trị về tăng cường công tác chăm sóc "
+            "(sau đây viết tắt là Chỉ thị số 28), UBND phường Nguyễn Nghiêm xây dựng Kế hoạch")
+    cs = cite(text)
+    short = [c for c in cs if c.short_form]
+    assert [c.text for c in short] == ["Chỉ thị số 28"]
+    assert (short[0].number, short[0].date, short[0].key) == ("28-CT/TW", "2023-12-25", cs[1].key)
+
+
+def test_undated_repeat_takes_the_date_of_the_full_mention():
+    """003: "Thông tư số 13/2021/TT-BLĐTBXH của Bộ …" later in the plan."""
+    text = ("thống kê theo Thông tư số 13/2021/TT-BLĐTBXH ngày 30/9/2021 của Bộ trưởng Bộ Lao động - Thương "
+            "binh và Xã hội. Thực hiện chế độ báo cáo theo Thông tư số 13/2021/TT-BLĐTBXH của Bộ Lao động - "
+            "Thương binh và Xã hội.")
+    first, second = cite(text)
+    assert (second.date, second.short_form, second.key) == ("2021-09-30", True, first.key)
+
+
+def test_bare_number_without_a_full_mention_is_dropped():
+    assert cite("Quyết liệt chỉ đạo Tổ công tác triển khai Đề án 06 cấp xã; Quyết định số 23") == []
+
+
+def test_same_number_different_year_are_two_instruments():
+    """001 cites 06/QĐ-TTg of 2019, 003 the one of 2022."""
+    a = only("theo Quyết định số 06/QĐ-TTg ngày 03/01/2019 của Thủ tướng Chính phủ.")
+    b = only("tại Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ.")
+    assert a.key != b.key and a.key.endswith("@2019") and b.key.endswith("@2022")
+
+
+# --- text without diacritics (OCR, typed without a Vietnamese keyboard) ---------------------
+
+@pytest.mark.parametrize("sentence, type_, number, date", [
+    ("Can cu Quyet dinh so 23/QD-TTg ngay 07/01/2021 cua Thu tuong Chinh phu;", "Quyết định", "23/QĐ-TTg",
+     "2021-01-07"),
+    ("theo quy dinh tai Nghi dinh so 56/2017/ND-CP ngay 09/5/2017 cua Chinh phu", "Nghị định", "56/2017/NĐ-CP",
+     "2017-05-09"),
+    ("Thong tu so 13/2021/TT-BLDTBXH ngay 30 thang 9 nam 2021", "Thông tư", "13/2021/TT-BLĐTBXH", "2021-09-30"),
+    ("tai Van ban so 2513/LDTBXH-TTTT ngay 14/7/2022 de phuc vu", "Công văn", "2513/LĐTBXH-TTTT", "2022-07-14"),
+    ("theo Ke hoach so 34/KH-SGDDT ngay 25/7/2019", "Kế hoạch", "34/KH-SGDĐT", "2019-07-25"),
+    ("Chi thi so 28-CT/TW ngay 25/12/2023", "Chỉ thị", "28-CT/TW", "2023-12-25"),
+])
+def test_unaccented_type_words_codes_and_dates(sentence, type_, number, date):
+    c = only(sentence)
+    assert (c.type, c.number, c.date) == (type_, number, date)
+
+
+def test_unaccented_preamble_cues():
+    """Text without diacritics: "Can cu" cites, "Trien khai" / "Thuc hien" implement, "thang"/"nam" dates."""
+    text = ("Can cu Thong tu so 28/2019/TT-BLDTBXH ngay 26/12/2019 cua Bo Lao dong - Thuong binh va Xa hoi; "
+            "trien khai Cong van so 478/LDTBXH-TE ngay 28 thang 2 nam 2022 cua Bo Lao dong - Thuong binh va Xa hoi;"
+            " Thuc hien van ban so 12/TE-BVTE ngay 3/3/2022 cua Cuc Tre em; UBND tinh ban hanh Ke hoach\n\n"
+            "I. MUC DICH, YEU CAU\n")
+    assert [(c.number, c.date, c.relation) for c in cite(text)] == [
+        ("28/2019/TT-BLĐTBXH", "2019-12-26", "cites"),
+        ("478/LĐTBXH-TE", "2022-02-28", "implements"),
+        ("12/TE-BVTE", "2022-03-03", "implements"),
+    ]
+
+
+# --- relation -------------------------------------------------------------------------------
+
+def test_preamble_thuc_hien_implements_and_xet_cites():
+    """003's preamble: the plan carries out the province plan; the Tờ trình is only a basis."""
+    text = ("KẾ HOẠCH\nTriển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024\n\n"
+            "Thực hiện Kế hoạch số 76/KH-UBND ngày 26/3/2024 của UBND tỉnh về triển khai thực hiện công tác trẻ "
+            "em trên địa bàn tỉnh Quảng Ngãi năm 2024; Xét đề nghị của Phòng Lao động - Thương binh và Xã hội "
+            "huyện tại Tờ trình số 71/TTr-LĐTBXH ngày 09/4/2024; UBND huyện Sơn Hà ban hành Kế hoạch\n\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n")
+    assert [(c.number, c.relation) for c in cite(text)] == [
+        ("76/KH-UBND", "implements"), ("71/TTr-LĐTBXH", "cites")]
+
+
+def test_title_trien_khai_implements_and_every_mention_follows():
+    text = ("KẾ HOẠCH\n\n**Triển khai thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023\ncủa Bộ Chính trị**\n\n"
+            "I. Mục đích, yêu cầu\n\n- Bám sát vào nội dung, nhiệm vụ, giải pháp được nêu trong Chỉ thị số "
+            "28-CT/TW của Bộ Chính trị.")
+    assert {c.relation for c in cite(text)} == {"implements"}
+
+
+def test_can_cu_and_body_mentions_are_cited():
+    text = ("Căn cứ Nghị định số 56/2017/NĐ-CP ngày 09/5/2017 của Chính phủ;\n\nI. MỤC TIÊU\n\n"
+            "- Triển khai thực hiện Nghị quyết số 07/2025/NQ-HĐND ngày 08/01/2025 của Hội đồng nhân dân tỉnh")
+    assert [c.relation for c in cite(text)] == ["cites", "cites"]
+
+
+def test_preamble_list_after_thuc_hien_is_all_implemented():
+    """001: "Thực hiện Kế hoạch số 208 … về Thực hiện Nghị quyết số 07/2021 …"."""
+    text = ("Thực hiện Kế hoạch số 208/KH-UBND ngày 09/06/2021 của Ủy ban nhân dân tỉnh về Thực hiện Nghị quyết "
+            "số 07/2021/NQ-HĐND ngày 26/4/2021 của Hội đồng nhân dân tỉnh; UBND tỉnh ban hành Kế hoạch\n\n"
+            "I. MỤC TIÊU\n")
+    assert [c.relation for c in cite(text)] == ["implements", "implements"]
+
+
+def test_decision_approving_the_programme_the_title_carries_out_is_implemented():
+    """Title "Triển khai thực hiện Chương trình Y" + "Căn cứ Quyết định … phê duyệt Chương trình Y": implements.
+
+    The name matches on its leading words: quotes, case and the period ("giai đoạn …") do not matter.
+    """
+    text = ("KẾ HOẠCH\nTRIỂN KHAI THỰC HIỆN CHƯƠNG TRÌNH PHÒNG, CHỐNG ĐUỐI NƯỚC CHO TRẺ EM GIAI ĐOẠN 2026 - 2030 "
+            "TRÊN ĐỊA BÀN HUYỆN\n\nCăn cứ Nghị định số 56/2017/NĐ-CP ngày 09/5/2017 của Chính phủ;\n"
+            "Căn cứ Quyết định số 123/QĐ-TTg ngày 05/3/2025 của Thủ tướng Chính phủ về việc phê duyệt Chương trình "
+            "“Phòng, chống đuối nước cho trẻ em giai đoạn 2025 - 2030”;\n\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    assert [(c.number, c.relation) for c in cite(text)] == [
+        ("56/2017/NĐ-CP", "cites"), ("123/QĐ-TTg", "implements")]
+
+
+def test_programme_carried_out_named_in_the_preamble_sentence():
+    """"…, UBND tỉnh ban hành Kế hoạch thực hiện Đề án Y" after the basis that approves Đề án Y."""
+    text = ("Căn cứ Quyết định số 41/QĐ-TTg ngày 08/01/2019 của Thủ tướng Chính phủ phê duyệt Đề án bảo đảm dinh "
+            "dưỡng hợp lý cho trẻ em, UBND tỉnh ban hành Kế hoạch thực hiện Đề án bảo đảm dinh dưỡng hợp lý cho "
+            "trẻ em như sau:\n\nI. MỤC TIÊU\n")
+    assert only(text).relation == "implements"
+
+
+@pytest.mark.parametrize("front", [
+    # the plan has its own programme, it does not carry out the approved one
+    "KẾ HOẠCH\nHành động về dinh dưỡng của huyện đến năm 2030\n\nCăn cứ Quyết định số 718/QĐ-BYT ngày "
+    "29/01/2018 của Bộ Y tế về việc phê duyệt Kế hoạch hành động quốc gia về dinh dưỡng đến năm 2020;\n",
+    # another programme
+    "KẾ HOẠCH\nThực hiện Chương trình sức khỏe học đường giai đoạn 2026 - 2030\n\nCăn cứ Quyết định số "
+    "1248/QĐ-TTg ngày 19/7/2021 của Thủ tướng Chính phủ phê duyệt Chương trình phòng, chống tai nạn, thương "
+    "tích trẻ em giai đoạn 2021 - 2030;\n",
+    # a programme approval itself
+    "QUYẾT ĐỊNH\nPhê duyệt Chương trình phòng ngừa lao động trẻ em của tỉnh\n\nCăn cứ Quyết định số "
+    "1023/QĐ-TTg ngày 07/6/2016 của Thủ tướng Chính phủ về phê duyệt Chương trình phòng ngừa lao động trẻ em;\n",
+])
+def test_can_cu_without_carrying_out_the_same_programme_cites(front):
+    cited = [c for c in cite(front + "\nI. MỤC TIÊU\n") if c.type == "Quyết định"]
+    assert [c.relation for c in cited] == ["cites"]
+
+
+def test_carrying_out_phrase_of_a_cited_decision_is_not_the_plans():
+    """"Quyết định … của Bộ … ban hành Kế hoạch thực hiện Đề án Y" says what that decision does."""
+    text = ("KẾ HOẠCH\nCông tác trẻ em năm 2026\n\nCăn cứ Quyết định số 1978/QĐ-BGDĐT ngày 11/7/2019 của Bộ "
+            "Giáo dục và Đào tạo ban hành Kế hoạch thực hiện Đề án bảo đảm dinh dưỡng hợp lý; Quyết định số "
+            "41/QĐ-TTg ngày 08/01/2019 của Thủ tướng Chính phủ phê duyệt Đề án bảo đảm dinh dưỡng hợp lý;\n\n"
+            "I. MỤC TIÊU\n")
+    assert {c.relation for c in cite(text)} == {"cites"}
+
+
+# --- named laws ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, name, key", [
+    ("1. Thực hiện Luật Trẻ em, pháp luật, chính sách", "Luật Trẻ em", "102/2016/QH13"),
+    ("một số điều của luật Nuôi con nuôi, được sửa đổi", "Luật Nuôi con nuôi", "52/2010/QH12"),
+    ("đúng theo Luật ngân sách của Nhà nước và các văn bản", "Luật Ngân sách nhà nước", "83/2015/QH13"),
+    ("các quy định của Bộ luật hình sự về người chưa thành niên", "Bộ luật Hình sự", "100/2015/QH13"),
+    ("như: Công ước Quốc tế về trẻ em; Luật", "Công ước Quốc tế về quyền trẻ em",
+     "công ước quốc tế về quyền trẻ em"),
+])
+def test_named_laws(sentence, name, key):
+    c = [c for c in cite(sentence) if c.name == name]
+    assert len(c) == 1
+    assert (c[0].number, c[0].key) == (None, key)
+
+
+def test_amending_law_is_one_law_named_after_the_laws_it_amends():
+    """The laws in its name are not cited by it; the date after the name is the amending law's."""
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;")
+    assert [(c.name, c.date) for c in cite(text)] == [
+        ("Luật Tổ chức chính quyền địa phương", "2015-06-19"),
+        ("Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
+         "2019-11-22"),
+    ]
+
+
+@pytest.mark.parametrize("sentence, name, level", [
+    ("tiếp tục quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng, các nghị quyết",
+     "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng", "central"),
+    ("phù hợp với Nghị quyết Đại hội Đảng bộ tỉnh Kiên Giang\nlần thứ XI, nhiệm kỳ 2020 - 2025;",
+     "Nghị quyết Đại hội Đảng bộ tỉnh Kiên Giang lần thứ XI", "province"),
+])
+def test_party_congress_resolution_is_cited_by_name(sentence, name, level):
+    c = only(sentence)
+    assert (c.type, c.name, c.number, c.issuer_level) == ("Nghị quyết", name, None, level)
+    assert c.issuer == name.removeprefix("Nghị quyết ")
+
+
+def test_a_congress_that_is_not_a_proper_name_is_not_cited():
+    assert cite("tổ chức thành công nghị quyết đại hội chi đoàn và hội nghị lần thứ 2") == []
+
+
+def test_plural_laws_are_not_a_named_law():
+    assert cite("cho học sinh về các Luật giao thông đường bộ") == []
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_never_raises_and_offsets_are_exact(text):
+    for c in extract_citations(text, SectionTree(), Metadata()):
+        assert text[c.start:c.end] == c.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Quyết định số ", "23/QĐ-TTg", " ngày ", "07/01/2021", " của ", "Thủ tướng Chính phủ", "; ", "Thực hiện ",
+    "Chỉ thị số 28", "-CT/TW", " CT/TW", "Luật Trẻ em", "\n\n", "I. ", "năm 2024", "(sau đây viết tắt là ", ")",
+    "Số: ", "–", " - ", "/", "Căn cứ ",
+]), max_size=25).map("".join))
+def test_never_raises_on_citation_like_text(text):
+    for c in extract_citations(text, SectionTree(), Metadata()):
+        assert text[c.start:c.end] == c.text
+        assert c.relation in ("implements", "cites")
+
+
+def test_excerpts_offsets_and_party_symbols(excerpts_dir):
+    """Other provinces' wording: offsets hold, and party symbols keep their form."""
+    numbers = set()
+    for path in sorted(excerpts_dir.glob("x_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for c in cite(text):
+            assert c.key
+            numbers.add(c.number)
+    assert {"20-NQ/TW", "208-CV/TU", "2526-QĐ/TU"} <= numbers

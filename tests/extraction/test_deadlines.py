@@ -1,0 +1,145 @@
+"""Deadlines: each rule pinned by a sentence from the sample plans (data/raw)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Metadata, Section, SectionTree, Task
+from pipeline.extraction.deadlines import extract_deadlines
+
+
+def deadlines(text: str, meta: Metadata | None = None, tree: SectionTree | None = None):
+    out = extract_deadlines(text, tree or SectionTree(), meta or Metadata())
+    for d in out:
+        assert text[d.start:d.end] == d.text
+    return out
+
+
+def parts(ds):
+    return [(d.year, d.month, d.day, d.recurrence, d.kind) for d in ds]
+
+
+def test_truoc_ngay_with_year_and_what():
+    """001 V.1: three dates in one sentence, each with what is due."""
+    text = ("1. Các sở, ngành, đoàn thể cấp tỉnh, UBND thành phố Huế, thị xã và các huyện căn cứ các nhiệm vụ được "
+            "giao tại Kế hoạch này, chủ động ban hành kế hoạch triển khai thực hiện trước ngày 15/4/2023; báo cáo "
+            "UBND tỉnh kết quả thực hiện 6 tháng đầu năm trước ngày 25/5/2023 và kết quả thực hiện năm 2023 trước "
+            "ngày 15/11/2023 thông qua Sở Lao động – Thương binh và Xã hội để tổng hợp.")
+    ds = deadlines(text)
+    assert parts(ds) == [(2023, 4, 15, "once", "due"), (2023, 5, 25, "once", "due"), (2023, 11, 15, "once", "due")]
+    assert [d.text for d in ds] == ["trước ngày 15/4/2023", "trước ngày 25/5/2023", "trước ngày 15/11/2023"]
+    assert ds[0].what == "ban hành kế hoạch triển khai thực hiện"
+    assert ds[1].what == "báo cáo UBND tỉnh kết quả thực hiện 6 tháng đầu năm"
+    assert ds[0].date == "2023-04-15"
+
+
+def test_hang_nam_is_annual_without_year():
+    """002: "trước ngày 30/11 hàng năm"."""
+    text = ("- Tổng hợp kết quả thực hiện Kế hoạch, định kỳ tham mưu UBND phường báo cáo UBND thành phố Quảng Ngãi "
+            "trước ngày 30/11 hàng năm; kịp thời tham mưu, đề xuất biểu dương")
+    (d,) = deadlines(text, Metadata(year=2024))
+    assert (d.year, d.date, d.month, d.day, d.recurrence) == (None, None, 11, 30, "annual")
+    assert d.what == "tham mưu UBND phường báo cáo UBND thành phố Quảng Ngãi"
+
+
+def test_dinh_ky_6_thang_without_year_is_annual():
+    """004: "định kỳ 6 tháng (trước ngày 20/5), năm (trước ngày 15/11) báo cáo …"."""
+    text = ("Chủ tịch UBND các huyện, thành phố tập trung chỉ đạo thực hiện tốt các nội dung của Công văn này; "
+            "định kỳ 6 tháng (trước ngày 20/5), năm (trước ngày 15/11) báo cáo kết quả thực hiện công tác trẻ em, "
+            "báo cáo đột xuất về những vấn đề")
+    ds = deadlines(text, Metadata(year=2021))
+    assert parts(ds) == [(None, 5, 20, "annual", "due"), (None, 11, 15, "annual", "due")]
+    assert ds[0].what == "báo cáo kết quả thực hiện công tác trẻ em 6 tháng"
+
+
+def test_dinh_ky_with_written_year_is_once():
+    """003 V.1: the same wording with the year written is a one-off date."""
+    text = ("các xã, thị trấn chủ động xây dựng kế hoạch triển khai thực hiện; định kỳ 6 tháng (trước ngày "
+            "31/5/2024), cả năm (trước ngày 30/11/2024) báo cáo kết quả thực hiện (qua Phòng Lao động - Thương "
+            "binh và Xã hội) để tổng hợp")
+    ds = deadlines(text)
+    assert parts(ds) == [(2024, 5, 31, "once", "due"), (2024, 11, 30, "once", "due")]
+    assert [d.what for d in ds] == ["báo cáo kết quả thực hiện 6 tháng", "báo cáo kết quả thực hiện cả năm"]
+
+
+def test_period_gives_start_and_end_with_the_plan_year():
+    """003 II.4: "(Từ ngày 01/6 đến ngày 30/6)", year from the plan."""
+    text = ("4. Tổ chức các hoạt động hưởng ứng Tháng hành động vì trẻ em (Từ ngày 01/6 đến ngày 30/6), "
+            "Diễn đàn trẻ em, Tết Trung thu năm 2024")
+    ds = deadlines(text, Metadata(year=2024))
+    assert parts(ds) == [(2024, 6, 1, "once", "start"), (2024, 6, 30, "once", "end")]
+    assert {d.text for d in ds} == {"Từ ngày 01/6 đến ngày 30/6"}
+    assert ds[0].what == "Tổ chức các hoạt động hưởng ứng Tháng hành động vì trẻ em"
+
+
+def test_plan_year_from_the_title_when_metadata_has_none():
+    text = ("KẾ HOẠCH\nTriển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024\n\n"
+            "I. MỤC ĐÍCH\n\n4. Tổ chức Tháng hành động vì trẻ em (Từ ngày 01/6 đến ngày 30/6)")
+    assert [d.year for d in deadlines(text)] == [2024, 2024]
+
+
+def test_chiem_nhat_and_full_written_date():
+    text = ("Các đơn vị gửi báo cáo về Sở Lao động - Thương binh và Xã hội chậm nhất ngày 20/12/2024. "
+            "Tổ chức Lễ phát động Tháng hành động vì trẻ em vào ngày 20 tháng 5 năm 2024 tại huyện.")
+    ds = deadlines(text)
+    assert parts(ds) == [(2024, 12, 20, "once", "due"), (2024, 5, 20, "once", "due")]
+    assert ds[0].text == "chậm nhất ngày 20/12/2024"
+    assert ds[0].what == "Các đơn vị gửi báo cáo về Sở Lao động - Thương binh và Xã hội"
+
+
+def test_dates_of_cited_instruments_are_not_deadlines():
+    text = ("theo Quyết định số 06/QĐ-TTg ngày 03/01/2019 của Thủ tướng Chính phủ; Thông tư số 28/2019/TT-"
+            "BLĐTBXH ngày 26/12/2019 của Bộ trưởng; Luật Trẻ em ngày 05 tháng 4 năm 2016")
+    assert deadlines(text) == []
+
+
+def test_issue_date_is_not_a_deadline():
+    text = "Số: 31 /KH-UBND\n\nVĩnh Thuận, ngày 28 tháng 02 năm 2025\n\nKẾ HOẠCH\n\nI. MỤC ĐÍCH"
+    assert deadlines(text) == []
+    assert deadlines("Kiên Giang, ngày 06 tháng 4 năm 2021", Metadata(issue_date="2021-04-06")) == []
+
+
+def test_holidays_named_as_context_are_not_deadlines():
+    """003: "Ngày quốc tế thiếu nhi (01/6), Tết Trung thu"."""
+    text = ("Tháng hành động Vì trẻ em, Diễn đàn trẻ em, Ngày quốc tế thiếu nhi (01/6), Tết Trung thu, "
+            "Tết trung thu (15/8 âm lịch)")
+    assert deadlines(text, Metadata(year=2024)) == []
+
+
+def test_statistics_reference_date_is_not_a_deadline():
+    assert deadlines("Tính đến ngày 31/12/2023, toàn huyện có 12.345 trẻ em") == []
+
+
+def test_agency_is_the_first_agency_of_the_task():
+    text = "2. Sở Lao động – Thương binh và Xã hội báo cáo UBND tỉnh trước ngày 05/12/2023."
+    task = Task(id="V.2", section="V", text=text, start=0, end=len(text), agencies=["labour_social/province"])
+    tree = SectionTree(sections=[Section("V", 1, "V", None, "TỔ CHỨC", 0, len(text))], tasks=[task])
+    (d,) = deadlines(text, tree=tree)
+    assert (d.agency, d.section) == ("labour_social/province", "V")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_never_raises_and_offsets_are_exact(text):
+    for d in extract_deadlines(text, SectionTree(), Metadata()):
+        assert text[d.start:d.end] == d.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "trước ngày ", "15/4", "/2023", "Từ ngày ", " đến ngày ", "30/6", " hàng năm", "định kỳ ", "(", ")", "; ",
+    "báo cáo ", "ngày 20 tháng 5 năm 2024", "Quyết định số 06/QĐ-TTg ngày ", "\n\n", "I. ", "Ngày quốc tế ",
+]), max_size=25).map("".join))
+def test_never_raises_on_deadline_like_text(text):
+    for d in extract_deadlines(text, SectionTree(), Metadata(year=2024)):
+        assert text[d.start:d.end] == d.text
+        assert d.recurrence in ("once", "annual") and d.kind in ("due", "start", "end")
+        assert (d.recurrence == "annual") == (d.year is None)
+
+
+def test_excerpts_offsets(excerpts_dir):
+    for path in sorted(excerpts_dir.glob("x_*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for d in deadlines(text):
+            assert 1 <= d.month <= 12 and 1 <= d.day <= 31

@@ -1,0 +1,288 @@
+"""Numeric targets: one per value, with comparator, direction, unit, indicator, year and qualifier.
+
+Sentences are quoted from the sample plans (data/raw) or from the issue; the
+excerpts of other provinces are read at run time only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Metadata, Section, SectionTree, Target
+from pipeline.extraction.targets import extract_targets
+
+
+def targets(text: str, year: int | None = None, tree: SectionTree | None = None) -> list[Target]:
+    out = extract_targets(text, tree or SectionTree(), Metadata(year=year))
+    for t in out:
+        assert text[t.start:t.end] == t.text
+    return out
+
+
+def brief(ts: list[Target]) -> list[tuple]:
+    return [(t.value, t.unit, t.comparator, t.direction) for t in ts]
+
+
+# ---------------------------------------------------------------- comparators, units, directions
+
+
+def test_rates_per_1000_written_with_percent() -> None:
+    sent = ("- Giảm tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống (p/1000) dưới 9,5%; giảm tỷ suất tử vong "
+            "của trẻ em dưới 1 tuổi trên 1.000 trẻ đẻ sống (p/1000) xuống 12%; giảm tỷ suất tử vong trẻ em dưới "
+            "5 tuổi trên 1.000 trẻ đẻ sống (p/1000) dưới 18%;")  # 001
+    ts = targets(sent)
+    assert brief(ts) == [(9.5, "per_1000", "<", "decrease"), (12.0, "per_1000", "=", "decrease"),
+                         (18.0, "per_1000", "<", "decrease")]
+    # the indicator is cut cleanly: no denominator, no "(p/1000)"
+    assert ts[0].indicator == "tỷ suất tử vong trẻ sơ sinh"
+    assert ts[0].text == "dưới 9,5%"
+
+
+def test_per_mille_sign() -> None:
+    assert brief(targets("- Giảm tỷ suất tử vong trẻ em dưới 5 tuổi xuống 18‰.")) == [
+        (18.0, "per_1000", "=", "decrease")]
+
+
+def test_per_100000_children() -> None:
+    sent = ("- Giảm tỷ suất trẻ em bị tai nạn thương tích xuống dưới 600/100.000 trẻ em; giảm tỷ suất trẻ em bị "
+            "tử vong do tai nạn thương tích dưới 18/100.000 trẻ em;")  # 001
+    ts = targets(sent)
+    assert brief(ts) == [(600.0, "per_100000", "<", "decrease"), (18.0, "per_100000", "<", "decrease")]
+    assert ts[1].indicator == "tỷ suất trẻ em bị tử vong do tai nạn thương tích"
+
+
+def test_two_values_each_with_its_qualifier() -> None:
+    sent = ("- Tỷ lệ suy dinh dưỡng thấp còi trẻ em dưới 5 tuổi xuống dưới 9%; tỷ lệ suy dinh dưỡng nhẹ cân trẻ "
+            "em dưới 5 tuổi xuống dưới 6,5%, giảm tỷ lệ trẻ dưới 5 tuổi thừa cân béo phì xuống dưới 5% đối với "
+            "nông thôn và dưới 10% đối với thành thị;")  # 001
+    ts = targets(sent)
+    assert brief(ts) == [(9.0, "%", "<", "decrease"), (6.5, "%", "<", "decrease"), (5.0, "%", "<", "decrease"),
+                         (10.0, "%", "<", "decrease")]
+    assert [t.qualifier for t in ts[2:]] == ["nông thôn", "thành thị"]
+    assert ts[2].indicator == ts[3].indicator == "tỷ lệ trẻ dưới 5 tuổi thừa cân béo phì"
+
+
+def test_dat_tren_and_value_first_targets() -> None:
+    sent = ("- Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ 8 loại vắc xin đạt trên 95%; 95% trẻ em dưới "
+            "5 tuổi được tiêm chủng đầy đủ các loại vắc xin;")  # 001
+    ts = targets(sent)
+    assert brief(ts) == [(95.0, "%", ">", "reach"), (95.0, "%", "=", "reach")]
+    assert ts[0].indicator == "tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ 8 loại vắc xin"
+    assert ts[1].indicator == "trẻ em dưới 5 tuổi được tiêm chủng đầy đủ các loại vắc xin"
+
+
+def test_maintain_outranks_reach() -> None:
+    sent = ("- Duy trì tỷ lệ huy động trẻ em 5 tuổi học mẫu giáo đạt trên 98%; Tỷ lệ trẻ em 6 tuổi vào lớp một "
+            "đạt 99%, trong đó đặc biệt quan tâm đến trẻ em dân tộc thiểu số")  # 001
+    assert brief(targets(sent)) == [(98.0, "%", ">", "maintain"), (99.0, "%", "=", "reach")]
+    sent = "- Duy trì và đảm bảo 100% trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế đúng thời gian quy định"  # 001
+    assert brief(targets(sent)) == [(100.0, "%", "=", "maintain")]
+
+
+def test_trong_do_starts_a_new_target() -> None:
+    sent = ("- Giảm tỷ lệ trẻ em có hoàn cảnh đặc biệt trên tổng số trẻ em xuống dưới 1,5%, trong đó 95% trẻ em "
+            "có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp;")  # 001
+    ts = targets(sent)
+    assert brief(ts) == [(1.5, "%", "<", "decrease"), (95.0, "%", "=", "reach")]
+    assert ts[1].indicator == "trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp"
+
+
+def test_phan_dau_tren() -> None:
+    assert brief(targets("- Phân đấu trên 95% trẻ em sinh ra được làm giấy khai sinh đúng hạn;")) == [
+        (95.0, "%", ">", "reach")]  # 001 (its typo of "Phấn đấu")
+
+
+def test_several_values_in_one_clause_after_dam_bao() -> None:
+    sent = ("a) Thực hiện các hoạt động trợ giúp pháp lý cho trẻ em trên địa bàn tỉnh, đảm bảo 100% trẻ em là "
+            "người bị hại trong vụ án hình sự được bảo vệ, 100% trẻ em là người vi phạm pháp luật hình sự được "
+            "tư vấn, hướng dẫn, bào chữa tại các cơ quan tiến hành tố tụng.")  # 001
+    ts = targets(sent)
+    assert [t.indicator for t in ts] == [
+        "trẻ em là người bị hại trong vụ án hình sự được bảo vệ",
+        "trẻ em là người vi phạm pháp luật hình sự được tư vấn, hướng dẫn, bào chữa tại các cơ quan tiến hành tố tụng"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "comparator"),
+    [
+        ("- Tỷ lệ trẻ em được đăng ký khai sinh không dưới 98%.", ">="),
+        ("- Tỷ lệ trẻ em được đăng ký khai sinh tối thiểu 98%.", ">="),
+        ("- Tỷ lệ trẻ em bỏ học không quá 2%.", "<="),
+        ("- Tỷ lệ trẻ em bỏ học tối đa 2%.", "<="),
+    ],
+)
+def test_comparator_words(sent: str, comparator: str) -> None:
+    assert [t.comparator for t in targets(sent)] == [comparator]
+
+
+def test_counts_of_things() -> None:
+    sent = "Bố trí 01 cán bộ không chuyên trách phụ trách về công tác trẻ em phường"  # 002
+    assert brief(targets(sent)) == [(1.0, "count", "=", "reach")]
+    sent = ("a) Phòng Lao động - Thương binh và Xã hội chủ trì, phối hợp với các cơ quan chức năng có liên quan "
+            "kiểm tra việc thực hiện chính sách, pháp luật về trẻ em và phòng, chống xâm hại trẻ em tại ít nhất 01 "
+            "địa bàn xã")  # 003
+    assert brief(targets(sent)) == [(1.0, "count", ">=", "reach")]
+    # the issue's example
+    ts = targets("- 70.000 ngôi nhà của trẻ em đạt tiêu chí Ngôi nhà an toàn vào năm 2025.")
+    assert brief(ts) == [(70000.0, "count", "=", "reach")] and ts[0].target_year == 2025
+
+
+def test_indicator_is_cut_of_years_verbs_and_bare_measure_words() -> None:
+    # invented wordings of common forms
+    ts = targets("- Phấn đấu đến năm 2030, tỷ lệ trẻ em được tiếp cận dịch vụ bảo vệ trẻ em đạt 80%.")
+    assert [(t.indicator, t.target_year) for t in ts] == [("tỷ lệ trẻ em được tiếp cận dịch vụ bảo vệ trẻ em", 2030)]
+    ts = targets("- Duy trì tỷ lệ 100% trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế.")
+    assert [(t.indicator, t.direction) for t in ts] == [("trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế", "maintain")]
+    ts = targets("- Tỷ lệ trẻ em bị suy dinh dưỡng thể thấp còi giảm bình quân 0,5%/năm.")
+    assert [(t.indicator, t.direction) for t in ts] == [("tỷ lệ trẻ em bị suy dinh dưỡng thể thấp còi", "decrease")]
+
+
+def test_comparator_symbols() -> None:
+    assert brief(targets("- Tỷ lệ trẻ em được đăng ký khai sinh ≥ 98%.")) == [(98.0, "%", ">=", "reach")]
+
+
+def test_tro_len_is_at_least() -> None:
+    assert brief(targets("- Tỷ lệ trẻ em được tiêm chủng đạt từ 90% trở lên.")) == [(90.0, "%", ">=", "reach")]
+    ts = targets("- 90% trở lên cán bộ làm công tác trẻ em được tập huấn.")
+    assert brief(ts) == [(90.0, "%", ">=", "reach")] and ts[0].indicator == "cán bộ làm công tác trẻ em được tập huấn"
+
+
+def test_a_reference_year_is_not_the_target_year() -> None:
+    ts = targets("- Giảm ít nhất 5% số vụ trẻ em bị xâm hại so với năm 2020.", year=2022)
+    assert [(t.value, t.comparator, t.target_year, t.indicator) for t in ts] == [
+        (5.0, ">=", None, "số vụ trẻ em bị xâm hại")]
+
+
+# ---------------------------------------------------------------- one target per value
+
+
+def test_two_years_two_targets() -> None:
+    ts = targets("- Tỷ lệ trẻ em được tiêm chủng đạt 90% vào năm 2025 và 95% vào năm 2030.")  # the issue
+    assert [(t.value, t.target_year) for t in ts] == [(90.0, 2025), (95.0, 2030)]
+    assert ts[0].indicator == ts[1].indicator
+
+
+def test_a_range_gives_two_bounds() -> None:
+    ts = targets("- Hằng năm giảm 5-10% số trẻ em bị tử vong do đuối nước.")  # the issue
+    assert brief(ts) == [(5.0, "%", ">=", "decrease"), (10.0, "%", "<=", "decrease")]
+    assert ts[0].indicator == "số trẻ em bị tử vong do đuối nước"
+    assert brief(targets("- Mỗi năm giảm từ 5 - 10% số vụ trẻ em bị xâm hại.")) == [
+        (5.0, "%", ">=", "decrease"), (10.0, "%", "<=", "decrease")]
+
+
+def test_year_from_a_heading() -> None:
+    text = "2. Mục tiêu cụ thể đến năm 2025\n- 85% trẻ em được nâng cao nhận thức, năng lực về quyền tham gia."
+    assert [t.target_year for t in targets(text)] == [2025]  # without a section tree
+    tree = SectionTree(sections=[Section(id="I.2", level=2, label="2", parent=None,
+                                         heading="Mục tiêu cụ thể đến năm 2025", start=0, end=len(text),
+                                         heading_end=text.index("\n"))])
+    assert [t.target_year for t in targets(text, tree=tree)] == [2025]
+    # 001: a heading without a year gives no year
+    assert [t.target_year for t in targets("##### 2. Mục tiêu cụ thể\n- 85% trẻ em được nâng cao nhận thức")] == [
+        None]
+
+
+def test_year_opening_the_line() -> None:
+    ts = targets("- Đến năm 2030: tỷ lệ trẻ em được học bơi an toàn đạt 70%.")  # invented wording
+    assert [(t.value, t.target_year) for t in ts] == [(70.0, 2030)]
+
+
+# ---------------------------------------------------------------- not targets
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "Tiếp tục đẩy mạnh phổ cập giáo dục mầm non cho trẻ em dưới 5 tuổi.",  # 002: an age
+        "Tổ chức thực hiện có hiệu quả chính sách khám bệnh, chữa bệnh cho trẻ em dưới 06 tuổi",  # 003
+        "hành vi xâm hại trẻ em, trẻ em có nguy cơ bị xâm hại đến Tổng đài 111 và các cơ quan có thẩm quyền",  # 003
+        "Thực hiện lồng ghép các mục tiêu, chỉ tiêu về công tác trẻ em vào Dự án 8 “Thực hiện bình đẳng giới”",  # 003
+        "thuộc Dự án 7, Dự án 8, Quyết định 1719/QĐ-TTg ngày 14/10/2021 của Thủ tướng Chính phủ.",  # 001
+        "Chương trình hành động quốc gia vì trẻ em giai đoạn 2021 - 2030",  # 003: a period
+        "định kỳ 6 tháng (trước ngày 31/5/2024), cả năm (trước ngày 30/11/2024) báo cáo kết quả",  # 003
+        "Quyết liệt chỉ đạo Tổ công tác triển khai Đề án 06 cấp xã tiếp tục thực hiện",  # 000
+        "Kế hoạch Phát triển kinh tế - xã hội 5 năm 2021 - 2025 của tỉnh",  # 004
+    ],
+)
+def test_not_targets(sent: str) -> None:
+    assert targets(sent) == []
+
+
+def test_denominator_is_not_a_target() -> None:
+    ts = targets("- Giảm tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống (p/1000) dưới 9,5%;")  # 001
+    assert [t.value for t in ts] == [9.5]
+
+
+def test_baselines_and_past_results_are_not_targets() -> None:
+    # invented wording: a baseline "từ X% năm ..." and a value of a past year
+    assert targets("- Tỷ lệ trẻ em bỏ học giảm từ 4,2% năm 2019 xuống còn 3,1% năm 2021.", year=2022) == []
+    assert targets("Năm qua, tỷ lệ trẻ em được khám sức khỏe định kỳ đã đạt 97%.") == []
+
+
+def test_results_and_funding_shares_are_not_targets() -> None:
+    # invented wordings
+    text = ("I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Tỷ lệ trẻ em được tiêm chủng đạt 96%.\n"
+            "II. MỤC TIÊU\n- Tỷ lệ trẻ em được tiêm chủng đạt 97%.\n3. Kết quả cần đạt\n- 90% trẻ em biết bơi.")
+    assert [t.value for t in targets(text, year=2024)] == [97.0, 90.0]
+    assert targets("- Năm 2023, tỷ lệ trẻ em được tiêm chủng đạt 96%.", year=2024) == []
+    assert targets("- Ngân sách tỉnh hỗ trợ 70%, ngân sách huyện 30%.") == []
+
+
+def test_a_share_is_not_a_target() -> None:
+    assert targets("Trẻ em dưới 16 tuổi chiếm 30% dân số của tỉnh.") == []  # invented wording
+
+
+def test_a_lone_number_without_indicator_is_not_a_target() -> None:
+    assert targets("100%") == []
+
+
+# ---------------------------------------------------------------- robustness and generalisation
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789,.%‰/ -–;:\ntỷlệgiảmxuốngdướitrênđạtítnhấtnămvàođốivới")),
+               max_size=300))
+def test_never_raises_and_offsets_are_exact(text: str) -> None:
+    for t in extract_targets(text, SectionTree(), Metadata()):
+        assert text[t.start:t.end] == t.text
+        assert t.unit in ("%", "per_1000", "per_100000", "count")
+        assert t.comparator in ("<", "<=", ">", ">=", "=")
+        assert t.direction in ("decrease", "increase", "maintain", "reach")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_on_any_unicode(text: str) -> None:
+    for t in extract_targets(text, SectionTree(), Metadata()):
+        assert text[t.start:t.end] == t.text
+
+
+def _excerpt(excerpts_dir: Path, name: str) -> list[Target]:
+    return targets((excerpts_dir / name).read_text(encoding="utf-8"))
+
+
+def test_other_provinces_rates_years_and_ranges(excerpts_dir: Path) -> None:
+    # x_018: per 100.000 children, one value per year, and a yearly range
+    ts = _excerpt(excerpts_dir, "x_018.txt")
+    rates = [(t.value, t.target_year) for t in ts if t.unit == "per_100000"]
+    assert rates == [(510.0, 2025), (500.0, 2030), (16.0, 2025), (15.0, 2030)]
+    assert [(t.value, t.comparator) for t in ts if t.unit == "%"] == [(5.0, ">="), (10.0, "<=")]
+
+
+def test_other_provinces_more_styles(excerpts_dir: Path) -> None:
+    # x_003: "xuống dưới 1 %", "Trên 90%", plain "90%"
+    assert [(t.value, t.comparator) for t in _excerpt(excerpts_dir, "x_003.txt")] == [
+        (1.0, "<"), (100.0, "="), (90.0, ">"), (95.0, ">"), (90.0, "=")]
+    # x_035: a year from the heading "Mục tiêu cụ thể đến năm 2025"
+    assert {t.target_year for t in _excerpt(excerpts_dir, "x_035.txt")} == {2025}
+    # x_037: the results of past years are not targets
+    assert _excerpt(excerpts_dir, "x_037.txt") == []
+
+
+def test_excerpts_never_raise_and_offsets_are_exact(excerpts_dir: Path) -> None:
+    for path in sorted(excerpts_dir.glob("x_*.txt")):
+        targets(path.read_text(encoding="utf-8"))

@@ -1,0 +1,318 @@
+"""Document metadata (pipeline/parsing/metadata.py), pinned with the headers and signature blocks of the sample plans."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.parsing.metadata import extract_metadata, find_issue_date, find_number, unit_mentions
+from pipeline.parsing.structure import parse_structure
+
+
+def meta(text: str):
+    return extract_metadata(text, parse_structure(text))
+
+
+HEAD_000 = """Số: 31 /KH-UBND
+Vĩnh Thuận, ngày 28 tháng 02 năm 2025
+KẾ HOẠCH
+Về việc triển khai thực hiện công tác trẻ em năm 2025 trên địa bàn huyện Vĩnh Thuận
+Thực hiện Kế hoạch số 40/KH-UBND ngày 19 tháng 02 năm 2025 của Ủy ban nhân dân tỉnh Kiên Giang về việc triển khai thực hiện công tác trẻ em năm 2025 trên địa bàn tỉnh Kiên Giang.
+Ủy ban nhân dân huyện xây dựng kế hoạch triển khai thực hiện công tác trẻ em năm 2025 trên địa bàn huyện Vĩnh Thuận, với các nội dung cụ thể như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Nâng cao hiệu quả quản lý Nhà nước về công tác bảo vệ, chăm sóc trẻ em.
+Nơi nhận:
+- Sở Lao động - TBXH (b/c);
+- Lưu: VT, lcttham.
+**KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH**
+Nguyễn Văn Đức
+"""
+
+HEAD_001 = """## KẾ HOẠCH
+### Thực hiện công tác bảo vệ, chăm sóc trẻ em tỉnh năm 2023
+Thực hiện Kế hoạch số 208/KH-UBND ngày 09/06/2021 của Ủy ban nhân dân tỉnh về Thực hiện Nghị quyết số 07/2021/NQ-HĐND ngày 26/4/2021 của Hội đồng nhân dân tỉnh về “Đẩy mạnh công tác bảo vệ, chăm sóc trẻ em tỉnh Thừa Thiên Huế giai đoạn 2021 - 2025”; UBND tỉnh ban hành Kế hoạch thực hiện công tác bảo vệ, chăm sóc trẻ em tỉnh năm 2023 với nội dung sau:
+#### I. MỤC TIÊU
+##### 1. Mục tiêu chung
+Tạo điều kiện để mọi trẻ em đều được đảm bảo các quyền cơ bản.
+*Nơi nhận:*
+- Cục Trẻ em (b/c);
+TM. ỦY BAN NHÂN DÂN
+KT.CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Thanh Bình
+"""
+
+HEAD_002 = """Số: /KH-UBND
+Phường Nguyễn Nghiêm, ngày tháng 5 năm 2024
+KẾ HOẠCH
+**Triển khai thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023 của Bộ Chính trị về tăng cường công tác chăm sóc, giáo dục và bảo vệ trẻ em đáp ứng yêu cầu phát triển đất nước phồn vinh, hạnh phúc trên địa bàn phường Nguyễn Nghiêm.**
+Thực hiện Kế hoạch số 102/KH-UBND ngày 22/4/2024 của Chủ tịch UBND thành phố Quảng Ngãi về việc thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023 của Bộ Chính trị về tăng cường công tác chăm sóc, giáo dục và bảo vệ trẻ em đáp ứng yêu cầu phát triển đất nước phồn vinh, hạnh phúc trên địa bàn thành phố Quảng Ngãi (sau đây viết tắt là Chỉ thị số 28), UBND phường Nguyễn Nghiêm xây dựng Kế hoạch triển khai thực hiện cụ thể như sau:
+I. Mục đích, yêu cầu
+1. Mục đích
+- Công tác Chăm sóc, giáo dục và bảo vệ trẻ em đáp ứng yêu cầu phát triển đất nước phồn vinh, hạnh phúc.
+Nơi nhận:
+- Lưu: VT. VHXH. TCS.
+**KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH**
+Võ Thuỳ Dương
+"""
+
+HEAD_003 = """KẾ HOẠCH
+Triển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024
+Thực hiện Kế hoạch số 76/KH-UBND ngày 26/3/2024 của UBND tỉnh về triển khai thực hiện công tác trẻ em trên địa bàn tỉnh Quảng Ngãi năm 2024; Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH ngày 09/4/2024; UBND huyện Sơn Hà ban hành Kế hoạch triển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024 (gọi tắt là Kế hoạch), như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Triển khai kịp thời, đầy đủ và có hiệu quả về công tác trẻ em trên địa bàn huyện.
+Nơi nhận:
+- UBND tỉnh (Báo cáo);
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Trần Thanh Trung
+"""
+
+HEAD_004 = """**ỦY BAN NHÂN DÂN
+TỈNH KIÊN GIANG**
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc**
+Số: 403/UBND-KGVX
+Kiên Giang, ngày 06 tháng 4 năm 2021
+V/v triển khai thực hiện công tác trẻ em năm 2021 trên địa bàn tỉnh.
+Kính gửi:
+- Giám đốc (Thủ trưởng) các sở, ban, ngành, đoàn thể cấp tỉnh;
+Thực hiện Công văn số 375/LĐT BXH-TE ngày 23/02/2021 của Bộ Lao động - Thương binh và Xã hội về việc hướng dẫn thực hiện công tác trẻ em năm 2021”.
+1. Cụ thể hóa xây dựng, ban hành và tổ chức thực hiện hiệu quả các nghị quyết, chương trình, đề án, kế hoạch của tỉnh.
+**Nơi nhận:**
+- Như trên;
+**KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH**
+**Nguyễn Lưu Trung**
+"""
+
+
+def test_number_drops_so_and_spaces():
+    assert find_number("Số: 31 /KH-UBND\n") == "31/KH-UBND"
+    assert find_number("**ỦY BAN NHÂN DÂN**\nSố: 403/UBND-KGVX\n") == "403/UBND-KGVX"
+
+
+def test_blank_number_is_none():
+    assert find_number("Số: /KH-UBND\nPhường Nguyễn Nghiêm, ngày tháng 5 năm 2024\n") is None
+
+
+def test_a_cited_number_in_the_preamble_is_not_the_documents_number():
+    assert meta(HEAD_001).number is None  # "Kế hoạch số 208/KH-UBND" is cited, not own
+
+
+def test_issue_date_from_the_place_and_date_line():
+    assert find_issue_date("Vĩnh Thuận, ngày 28 tháng 02 năm 2025\n") == ("2025-02-28", 2025, "Vĩnh Thuận")
+    assert find_issue_date("Kiên Giang, ngày 06/4/2021\n")[0] == "2021-04-06"
+    assert find_issue_date("TP. Hồ Chí Minh, ngày 06-4-2021\n") == ("2021-04-06", 2021, "Hồ Chí Minh")
+
+
+def test_blank_day_gives_no_date_but_keeps_the_year():
+    assert find_issue_date("Phường Nguyễn Nghiêm, ngày tháng 5 năm 2024\n") == (None, 2024, "Phường Nguyễn Nghiêm")
+
+
+def test_dates_of_cited_documents_are_not_the_issue_date():
+    assert meta(HEAD_003).issue_date is None  # "... số 76/KH-UBND ngày 26/3/2024 ..." is a citation
+
+
+def test_doc_type_as_printed_and_letter_by_vv():
+    assert meta(HEAD_000).doc_type == "Kế hoạch"
+    assert meta(HEAD_001).doc_type == "Kế hoạch"  # markdown "## KẾ HOẠCH"
+    assert meta(HEAD_004).doc_type == "Công văn"  # no heading, a "V/v" subject
+
+
+def test_decision_formula_is_not_a_type_heading():
+    text = "Số: 2767/QĐ-UBND\nQuảng Bình, ngày 07 tháng 8 năm 2020\nQUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Đề án.\n"
+    m = meta(text)
+    assert m.doc_type == "Quyết định" and m.title is None  # type from the symbol code "QĐ"
+
+
+def test_title_is_the_line_after_the_heading():
+    assert meta(HEAD_000).title == "Về việc triển khai thực hiện công tác trẻ em năm 2025 trên địa bàn huyện Vĩnh Thuận"
+    assert meta(HEAD_002).title.endswith("trên địa bàn phường Nguyễn Nghiêm")
+    assert meta(HEAD_004).title == "triển khai thực hiện công tác trẻ em năm 2021 trên địa bàn tỉnh"
+
+
+def test_issuer_from_the_header_block():
+    m = meta(HEAD_004)
+    assert (m.issuer, m.admin_level, m.locality) == ("UBND tỉnh Kiên Giang", "province", "Kiên Giang")
+
+
+def test_issuer_from_the_preamble_with_its_name():
+    m = meta(HEAD_003)
+    assert (m.issuer, m.admin_level) == ("UBND huyện Sơn Hà", "district")
+    m = meta(HEAD_002)
+    assert (m.issuer, m.admin_level) == ("UBND phường Nguyễn Nghiêm", "commune")  # a ward is commune level
+
+
+def test_issuer_named_only_by_kind_takes_the_name_from_title_or_text():
+    m = meta(HEAD_000)  # "Ủy ban nhân dân huyện xây dựng kế hoạch ..."
+    assert (m.issuer, m.locality) == ("UBND huyện Vĩnh Thuận", "Vĩnh Thuận")
+    m = meta(HEAD_001)  # "UBND tỉnh ban hành ..." and "tỉnh Thừa Thiên Huế" in the text
+    assert (m.issuer, m.admin_level) == ("UBND tỉnh Thừa Thiên Huế", "province")
+
+
+def test_a_committee_named_mid_sentence_is_not_the_issuer():
+    assert meta(HEAD_000).issuer != "UBND tỉnh Kiên Giang"  # "... của Ủy ban nhân dân tỉnh Kiên Giang ..."
+
+
+@pytest.mark.parametrize(("header", "level"), [
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\n", "province"),  # a city under the centre
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ QUẢNG NGÃI\n", "district"),  # a provincial city
+    ("ỦY BAN NHÂN DÂN\nTHỊ XÃ HƯƠNG TRÀ\n", "district"),
+    ("ỦY BAN NHÂN DÂN\nXÃ THIỆU CHÍNH\n", "commune"),
+    ("BỘ LAO ĐỘNG- THƯƠNG BINH VÀ XÃ HỘI\n", "central"),
+])
+def test_admin_level_of_the_issuer(header, level):
+    assert meta(header + "Số: 12/KH-UBND\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2024\n").admin_level == level
+
+
+def test_province_before_2025_for_district_and_ward_plans():
+    assert meta(HEAD_000).province == "Kiên Giang"  # district plan of Vĩnh Thuận
+    assert meta(HEAD_002).province == "Quảng Ngãi"  # phường Nguyễn Nghiêm of thành phố Quảng Ngãi
+    assert meta(HEAD_003).province == "Quảng Ngãi"
+
+
+def test_province_2025_after_the_mergers():
+    pytest.importorskip("pipeline.knowledge.gazetteer")
+    assert meta(HEAD_000).province_2025 == "An Giang"  # Kiên Giang merged into An Giang
+
+
+def test_year_from_title_else_issue_year():
+    assert meta(HEAD_001).year == 2023  # "... tỉnh năm 2023", no issue date
+    assert meta(HEAD_002).year == 2024  # title holds only a cited date; issue line "tháng 5 năm 2024"
+    assert meta(HEAD_004).year == 2021
+
+
+def test_signer_under_the_signature_block():
+    assert meta(HEAD_000).signer == "Nguyễn Văn Đức"
+    assert meta(HEAD_001).signer == "Nguyễn Thanh Bình"  # TM. / KT.CHỦ TỊCH / PHÓ CHỦ TỊCH
+    assert meta(HEAD_002).signer == "Võ Thuỳ Dương"
+    assert meta(HEAD_004).signer == "Nguyễn Lưu Trung"  # bold name
+
+
+def test_unit_mentions_skip_organisations_named_like_units():
+    text = "Phối hợp với Tỉnh Đoàn thanh niên; trên địa bàn tỉnh Thừa Thiên Huế giai đoạn 2021 - 2025"
+    assert dict(unit_mentions(text, "tỉnh")) == {"Thừa Thiên Huế": 1}
+
+
+def test_excerpts_numbers_dates_and_provinces(excerpts_dir):
+    """Other provinces' headers (read at run time): the number and the province-level issuer."""
+    from pipeline.reading.clean import clean
+    from pipeline.reading.readers import read
+
+    rows = list(csv.DictReader(open(excerpts_dir / "SOURCES.tsv", encoding="utf-8"), delimiter="\t"))
+    numbers = provinces = n_numbers = n_provinces = 0
+    for row in rows:
+        text, _ = clean(read(excerpts_dir / f"{row['id']}.txt"))
+        m = extract_metadata(text, parse_structure(text))
+        own = re.search(r"\((\d+/[^\s,)]+)", row["issuer_or_province"])
+        if own:
+            n_numbers += 1
+            numbers += (m.number or "").replace(" ", "") == own.group(1).replace(" ", "")
+        prov = re.match(r"UBND (tỉnh|thành phố) ([^(]+?) \(", row["issuer_or_province"])
+        if prov and row["kind"] == "plan":
+            n_provinces += 1
+            provinces += m.admin_level == "province" and m.province == prov.group(2)
+    assert n_numbers >= 25 and numbers / n_numbers >= 0.9
+    assert n_provinces >= 20 and provinces / n_provinces >= 0.9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["Số: ", "/KH-UBND", "KẾ HOẠCH", "V/v ", ", ngày ", "tháng ", "năm 2024", "ỦY BAN NHÂN DÂN",
+                     "TỈNH ", "huyện ", "UBND xã ", "Vĩnh Thuận", "KT. CHỦ TỊCH", "Nguyễn Văn Đức", "I. ", "\n", "|"]),
+), max_size=40).map("".join))
+def test_never_raises_on_arbitrary_text(text):
+    m = extract_metadata(text, parse_structure(text))
+    assert m.admin_level in (None, "central", "province", "district", "commune")
+    assert m.issue_date is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", m.issue_date)
+
+
+def test_province_from_the_gazetteer_when_the_text_never_names_it():
+    pytest.importorskip("pipeline.knowledge.gazetteer")
+    text = "KẾ HOẠCH\nTriển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024\nUBND huyện Sơn Hà ban hành Kế hoạch triển khai thực hiện công tác trẻ em, như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n"
+    m = meta(text)
+    assert (m.issuer, m.province, m.province_2025) == ("UBND huyện Sơn Hà", "Quảng Ngãi", "Quảng Ngãi")
+
+
+@pytest.mark.parametrize(("header", "issuer", "level"), [
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH KIÊN GIANG\n", "Sở lao động - thương binh và xã hội tỉnh Kiên Giang", "province"),
+    ("HỘI ĐỒNG NHÂN DÂN\nTỈNH KIÊN GIANG\n", "Hội đồng nhân dân tỉnh Kiên Giang", "province"),
+])
+def test_other_issuers_of_the_header_block(header, issuer, level):
+    m = meta(header + "Số: 12/KH-SLĐTBXH\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2024\n")
+    assert (m.issuer, m.admin_level, m.province) == (issuer, level, "Kiên Giang")
+
+
+# --- schools and other bodies under a committee ------------------------------------------------------
+
+@pytest.mark.parametrize(("header", "issuer", "level", "locality"), [
+    # both header columns run into one line (a PDF copied as text): the left column is cut back out
+    ("UBND HUYỆN SƠN HÀ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTRƯỜNG THCS SƠN HẠ Độc lập - Tự do - Hạnh phúc\n"
+     "Số: 12/KH-THCS Sơn Hạ, ngày 20 tháng 12 năm 2024\n", "Trường THCS Sơn Hạ", "district", "Sơn Hà"),
+    ("SỞ GIÁO DỤC VÀ ĐÀO TẠO QUẢNG NGÃI\nTRƯỜNG THPT SƠN HÀ\nSố: 21/KH-THPT\nSơn Hà, ngày 18 tháng 9 năm 2024\n",
+     "Trường THPT Sơn Hà", "province", None),
+    # after 2025-07-01 there are no districts: a primary school answers to its commune
+    ("UBND XÃ SƠN HẠ\nTRƯỜNG TIỂU HỌC SƠN HẠ\nSố: 5/KH-TH\nSơn Hạ, ngày 10 tháng 9 năm 2025\n",
+     "Trường tiểu học Sơn Hạ", "commune", "Sơn Hạ"),
+])
+def test_a_school_under_its_committee_is_the_issuer(header, issuer, level, locality):
+    m = meta(header + "KẾ HOẠCH\nPhòng, chống đuối nước cho học sinh năm 2024\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    assert (m.issuer, m.admin_level, m.locality) == (issuer, level, locality)
+
+
+def test_school_level_by_kind():
+    from pipeline.parsing.metadata import school_level
+
+    assert school_level("Trường Mầm non Hoa Sen") == "district"
+    assert school_level("Liên đội Trường Tiểu học Giang Biên") == "district"
+    assert school_level("Trường THPT chuyên Lê Khiết") == "province"
+    assert school_level("Trường THCS và THPT Phạm Văn Đồng") == "province"
+    assert school_level("Trường Thành") is None  # "th" is a kind only as a whole word
+    assert school_level("Sở Giáo dục và Đào tạo") is None
+
+
+def test_issuer_from_the_preamble_when_there_is_no_header():
+    text = ("KẾ HOẠCH\nTổ chức hoạt động hè 2022\nThực hiện Kế hoạch số 103/KH-BCĐ ngày 01/6/2022 của Ban chỉ đạo "
+            "huyện; Nhằm tổ chức các hoạt động vui chơi cho học sinh trong hè, Trường THCS Sơn Hạ xây dựng kế hoạch "
+            "tổ chức sinh hoạt hè năm 2022, cụ thể như sau:\nI. MỤC ĐÍCH, YÊU CẦU\n")
+    m = meta(text)
+    assert (m.issuer, m.admin_level, m.year) == ("Trường THCS Sơn Hạ", "district", 2022)
+    vague = text.replace("Trường THCS Sơn Hạ xây dựng", "trường hợp cần thiết triển khai")
+    assert meta(vague).issuer is None  # not a name
+
+
+def test_a_bare_year_in_an_undated_title():
+    assert meta("KẾ HOẠCH\nTổ chức hoạt động hè 2022\nI. MỤC ĐÍCH\n").year == 2022
+    assert meta("KẾ HOẠCH\nBảo vệ trẻ em giai đoạn 2021 - 2025\nI. MỤC ĐÍCH\n").year is None  # a range
+    assert meta("KẾ HOẠCH\nThực hiện Nghị quyết 07/2021 về trẻ em\nI. MỤC ĐÍCH\n").year is None  # a symbol
+
+
+def test_excerpt_school_plans(excerpts_dir):
+    """Four school plans of other provinces (read at run time): issuer and the level its kind implies."""
+    from pipeline.reading.clean import clean
+    from pipeline.reading.readers import read
+
+    expected = {"x_013": ("trường mn phước thạnh", "district"), "x_014": ("trường thpt phú xuân", "province"),
+                "x_015": ("liên đội trường tiểu học giang biên", "district"),
+                "x_032": ("trường thcs vĩnh thạnh trung", "district")}
+    for doc_id, (issuer, level) in expected.items():
+        text, _ = clean(read(excerpts_dir / f"{doc_id}.txt"))
+        m = extract_metadata(text, parse_structure(text))
+        assert ((m.issuer or "").lower(), m.admin_level) == (issuer, level), doc_id
+
+
+@pytest.mark.parametrize(("date", "level"), [("ngày 12 tháng 5 năm 2023", "district"),
+                                             ("ngày 12 tháng 5 năm 2025", "province")])
+def test_hue_is_a_city_of_a_province_before_2025_and_run_by_the_centre_after(date, level):
+    text = f"ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ\nSố: 12/KH-UBND\nHuế, {date}\nKẾ HOẠCH\nThực hiện công tác trẻ em\nI. MỤC ĐÍCH\n"
+    assert (meta(text).issuer, meta(text).admin_level) == ("UBND thành phố Huế", level)
