@@ -27,6 +27,9 @@ def run(args) -> int:
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if not inputs:
+        print(f"error: no plan file in {' '.join(map(str, args.paths))}: nothing to do", file=sys.stderr)
+        return 2
     engine = make_engine(args)
     try:
         result = extract_files(inputs, args.out, progress=not args.quiet and sys.stderr.isatty(),
@@ -37,4 +40,7 @@ def run(args) -> int:
         write_errors_csv(args.out, result.errors)
     print(f"{len(result.written)} records written to {args.out}, {len(result.errors)} failed",
           file=sys.stderr)
+    if result.errors and not result.written:
+        print(f"error: none of the {len(result.errors)} files could be read: see {args.out / 'errors.csv'}",
+              file=sys.stderr)
     return 1 if result.errors else 0

@@ -54,10 +54,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from pipeline.running.batch import run_batch
+    from pipeline.running.batch import collect_inputs, run_batch
 
-    if not args.input.exists():
-        print(f"error: input folder {args.input} does not exist", file=sys.stderr)
+    problem = input_problem(args.input, collect_inputs)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     engine = make_engine(args)
     try:
@@ -70,6 +71,33 @@ def run(args) -> int:
     finally:
         engine.close()
     print(f"{summary.line()} -> {args.out}", file=sys.stderr)
+    if summary.failed and summary.failed == summary.total:
+        print(f"error: none of the {summary.total} files could be read: see {args.out / 'errors.csv'}",
+              file=sys.stderr)
+        return 1
     if summary.failed:
         print(f"{summary.failed} documents failed: see {args.out / 'errors.csv'}", file=sys.stderr)
+    print(open_line(args.out, summary.outputs), file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+def input_problem(folder: Path, collect_inputs) -> str | None:
+    """Why a run over `folder` cannot start (missing, not a folder, no plan file in it), else None."""
+    from pipeline.running.batch import INPUT_SUFFIXES
+
+    if not folder.exists():
+        return f"input folder {folder} does not exist"
+    if folder.is_dir() and not collect_inputs([folder]):
+        kinds = " ".join(sorted(INPUT_SUFFIXES & {".pdf", ".docx", ".txt", ".md"}))
+        return f"no plan file ({kinds}) in {folder}: nothing to do"
+    return None
+
+
+OPEN_FIRST = (("report.html", "the report"), ("comparison.xlsx", "the workbook"),
+              ("plans.duckdb", "the database"))
+
+
+def open_line(out: Path, outputs: dict) -> str:
+    """The line that tells a person which files to open."""
+    shown = [f"{out / name} ({what})" for name, what in OPEN_FIRST if name in outputs]
+    return "open: " + ", ".join(shown) if shown else f"records in {out / 'records'}"

@@ -52,6 +52,17 @@ DOCUMENT_LIKE_SUFFIXES = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".csv", ".htm
 INPUT_SUFFIXES = SUPPORTED_SUFFIXES | DOCUMENT_LIKE_SUFFIXES
 RECORD_SUFFIX = ".json"
 
+# What an office machine leaves beside the plans: Word's owner file of an open document (`~$ke_hoach.docx`),
+# LibreOffice's lock (`.~lock.ke_hoach.docx#`), thumbnail caches. Never read, never reported.
+LEFTOVER_PREFIXES = ("~$", ".")  # `.~lock.*#`, `.DS_Store` and every other hidden file start with "."
+LEFTOVER_NAMES = {"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"}
+
+
+def is_leftover(path: Path) -> bool:
+    """A file left by an office program or the file manager, not a plan (see LEFTOVER_*)."""
+    name = path.name
+    return name.startswith(LEFTOVER_PREFIXES) or name.lower() in LEFTOVER_NAMES
+
 
 @dataclass(frozen=True)
 class Input:
@@ -93,14 +104,15 @@ class RunSummary:
 def _walk(root: Path) -> Iterator[Path]:
     for f in sorted(root.rglob("*")):
         rel = f.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+        if any(part.startswith(".") for part in rel.parts) or is_leftover(f):
             continue
         if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES:
             yield f
 
 
 def find_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files given, and plan files (by suffix) under folders given, sorted, hidden files skipped."""
+    """Files given, and plan files (by suffix) under folders given, sorted; hidden files and office
+    leftovers (`is_leftover`) skipped."""
     for path, _root in _find_with_roots(paths):
         yield path
 
@@ -111,7 +123,8 @@ def _find_with_roots(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path |
             for f in _walk(p):
                 yield f, p
         elif p.exists():
-            yield p, None
+            if not is_leftover(p):
+                yield p, None
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
 
