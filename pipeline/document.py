@@ -23,6 +23,7 @@ class RawDocument:
     text: str
     pages: int = 1
     warnings: list[str] = field(default_factory=list)
+    ocr: dict | None = None  # pages read by OCR and their mean confidence (pipeline.reading.ocr)
 
 
 @dataclass

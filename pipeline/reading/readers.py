@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +25,6 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx"}
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts together
 MAX_DOCX_RATIO = 200  # uncompressed / compressed size of one part
-MAX_PDF_PAGES = 1000
 
 _OTHER_FORMATS = [  # (magic bytes, what it is, what to do)
     (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other OLE) file", "open it in Word or LibreOffice and save as .docx"),
@@ -204,147 +202,10 @@ def _check_binary(data: bytes) -> bool:
 # ---------------------------------------------------------------- PDF
 
 def read_pdf(path: Path) -> RawDocument:
-    """The text layer of a PDF, pages separated by form feeds."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    """The text layer of a PDF (see `pipeline.reading.pdf`)."""
+    from pipeline.reading import pdf
 
-    texts: list[_PageText] = []
-    images = 0
-    try:
-        with pdfplumber.open(path) as pdf:
-            n = len(pdf.pages)
-            if n == 0:
-                raise UnreadableFile("the PDF has no pages (damaged or truncated)", "download or export it again")
-            for page in pdf.pages[:MAX_PDF_PAGES]:
-                texts.append(_page_text(page))
-                images += len(page.images)
-                page.flush_cache()
-    except UnreadableFile:
-        raise
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise UnreadableFile("the PDF is password-protected",
-                             "ask the sender for an unprotected copy, or remove the password (qpdf --decrypt)") from e
-    except PDFSyntaxError as e:
-        raise UnreadableFile(f"the PDF is damaged or truncated ({e})", "download or export it again") from e
-    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on broken files
-        inner = [e, *getattr(e, "args", ())]  # pdfplumber wraps pdfminer's error in its args
-        if any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) for x in inner) or "password" in str(e).lower():
-            raise UnreadableFile("the PDF is password-protected",
-                                 "ask the sender for an unprotected copy, or remove the password (qpdf --decrypt)") from e
-        detail = next((f"{type(x).__name__}: {x}" for x in inner if str(x)), type(e).__name__)
-        raise UnreadableFile(f"the PDF is damaged or truncated ({detail})"[:200],
-                             "download or export it again") from e
-    warnings = []
-    if n > MAX_PDF_PAGES:
-        warnings.append(f"only the first {MAX_PDF_PAGES} of {n} pages were read")
-    text = _join_pages(texts)
-    letters = sum(1 for c in text if c.isalpha())
-    if text.count("(cid:") > max(5, letters // 50):
-        raise UnreadableFile("the PDF's fonts have no Unicode mapping, so its text cannot be extracted",
-                             "run OCR first, e.g. ocrmypdf --force-ocr -l vie in.pdf out.pdf")
-    if letters < 20 * min(n, 3):
-        what = "it is a scan" if images else "it has no text layer"
-        raise UnreadableFile(f"the PDF has no extractable text ({what})",
-                             "run OCR first, e.g. ocrmypdf -l vie in.pdf out.pdf")
-    return RawDocument(source=str(path), format="pdf", text=text, pages=n, warnings=warnings)
-
-
-@dataclass
-class _PageText:
-    header: list[str]  # lines in the top margin (running header)
-    body: list[str]  # one paragraph per entry
-    footer: list[str]  # lines in the bottom margin (page number, running footer)
-    ends_open: bool  # the last body line runs to the right margin: the paragraph may go on
-    starts_flush: bool  # the first body line is not indented and not a list label
-    uses_indent: bool  # paragraphs start indented, so a flush first line goes on the paragraph before
-
-
-def _page_text(page) -> _PageText:
-    """Paragraphs of a page from its layout: wrapped lines of a paragraph are joined.
-
-    A new paragraph starts after extra vertical space, at an indented line, after
-    a line that stops short of the right margin, or at a list label.
-    """
-    from pipeline.reading.clean import is_range_continuation, starts_with_label
-
-    lines = [ln for ln in page.extract_text_lines(x_tolerance=1.5, y_tolerance=3) if ln["text"].strip()]
-    height = float(page.height or 842)
-    header, footer, body_lines = _split_margins(lines, height)
-    if len(body_lines) < 3:
-        return _PageText(header, [ln["text"].strip() for ln in body_lines], footer, False, False, False)
-    rights = sorted(ln["x1"] for ln in body_lines)
-    right = rights[int(0.9 * (len(rights) - 1))]
-    # the left margin: where full lines (the inside of paragraphs) start
-    span = right - min(ln["x0"] for ln in body_lines)
-    full = [ln["x0"] for ln in body_lines if ln["x1"] >= right - 0.12 * span]
-    left = min(full or [ln["x0"] for ln in body_lines])
-    width = max(right - left, 1)
-    steps = sorted(b["top"] - a["top"] for a, b in zip(body_lines, body_lines[1:], strict=False) if b["top"] > a["top"])
-    pitch = steps[len(steps) // 2] if steps else 0
-
-    def indented(ln) -> bool:
-        return ln["x0"] > left + 0.02 * width
-
-    def short(ln) -> bool:
-        return ln["x1"] < right - 0.12 * width
-
-    out = [body_lines[0]["text"].strip()]
-    for a, b in zip(body_lines, body_lines[1:], strict=False):
-        text = b["text"].strip()
-        new_paragraph = (
-            b["top"] - a["top"] > 1.35 * pitch
-            or b["top"] < a["top"]  # a new column or an out-of-order block
-            or indented(b)
-            or short(a)
-            or (starts_with_label(text) and out[-1][-1:] not in ",-–(" and not is_range_continuation(out[-1], text))
-        )
-        if new_paragraph:
-            out.append(text)
-        else:
-            out[-1] += " " + text
-    first = body_lines[0]["text"].strip()
-    uses_indent = any(indented(ln) and not starts_with_label(ln["text"].strip()) for ln in body_lines)
-    return _PageText(header, out, footer, ends_open=not short(body_lines[-1]),
-                     starts_flush=not indented(body_lines[0]) and not starts_with_label(first),
-                     uses_indent=uses_indent)
-
-
-def _split_margins(lines: list[dict], height: float) -> tuple[list[str], list[str], list[dict]]:
-    """Header lines (top 15% of the page, set apart by a gap), footer lines likewise, and the body."""
-    if len(lines) < 3:
-        return [], [], lines
-    steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:], strict=False) if b["top"] > a["top"])
-    pitch = steps[len(steps) // 2] if steps else 0
-    head = 0
-    while (head < min(2, len(lines) - 1) and lines[head]["bottom"] < 0.15 * height
-           and lines[head + 1]["top"] - lines[head]["top"] > 1.8 * pitch):
-        head += 1
-    tail = len(lines)
-    while (tail - 1 > head and len(lines) - tail < 2 and lines[tail - 1]["top"] > 0.85 * height
-           and lines[tail - 1]["top"] - lines[tail - 2]["top"] > 1.8 * pitch):
-        tail -= 1
-    strip = [ln["text"].strip() for ln in lines]
-    return strip[:head], strip[tail:], lines[head:tail]
-
-
-def _join_pages(pages: list[_PageText]) -> str:
-    """Pages separated by form feeds; a paragraph running over a page break is joined.
-
-    The running header and footer of the break are moved after the joined
-    paragraph, so the text reads in order (cleaning removes them).
-    """
-    open_para: list[str] | None = None  # the body list whose last paragraph may go on
-    indents = any(p.uses_indent for p in pages)  # the document's paragraphs start indented
-    for page in pages:
-        if (open_para and page.body and page.starts_flush
-                and (indents or open_para[-1][-1:] not in ".!?:;…")):
-            open_para[-1] += " " + page.body.pop(0)
-            if page.body:
-                open_para = page.body if page.ends_open else None
-            continue
-        open_para = page.body if page.body and page.ends_open else None
-    return "\f".join("\n".join(p.header + p.body + p.footer) for p in pages)
+    return pdf.read_pdf(path)
 
 
 # ---------------------------------------------------------------- DOCX
