@@ -23,26 +23,33 @@ class PageText:
     ends_open: bool  # the last body line runs to the right margin: the paragraph may go on
     starts_flush: bool  # the first body line is not indented and not a list label
     uses_indent: bool  # paragraphs start indented, so a flush first line goes on the paragraph before
+    margins: tuple[float, float] | None = None  # left and right edges of full lines
 
 
-def page_text(lines: list[dict], height: float) -> PageText:
+MIN_LINES_FOR_MARGINS = 6  # fewer prose lines on a page: use the margins of the page before
+
+
+def page_text(lines: list[dict], height: float, margins: tuple[float, float] | None = None) -> PageText:
     """Paragraphs of a page from its layout: wrapped lines of a paragraph are joined.
 
     A new paragraph starts after extra vertical space, at an indented line, after
-    a line that stops short of the right margin, or at a list label.
+    a line that stops short of the right margin, or at a list label. `margins`
+    (left, right) of an earlier page serve a page with too few lines to tell its own.
     """
     from pipeline.reading.clean import is_range_continuation, starts_with_label
 
     header, footer, body_lines = _split_margins(lines, height)
     prose = [ln for ln in body_lines if not ln.get("table")]
     if len(prose) < 3:
-        return PageText(header, [ln["text"].strip() for ln in body_lines], footer, False, False, False)
+        return PageText(header, [ln["text"].strip() for ln in body_lines], footer, False, False, False, margins)
     rights = sorted(ln["x1"] for ln in prose)
     right = rights[int(0.9 * (len(rights) - 1))]
     # the left margin: where full lines (the inside of paragraphs) start
     span = right - min(ln["x0"] for ln in prose)
     full = [ln["x0"] for ln in prose if ln["x1"] >= right - 0.12 * span]
     left = min(full or [ln["x0"] for ln in prose])
+    if margins and len(prose) < MIN_LINES_FOR_MARGINS:
+        left, right = margins
     width = max(right - left, 1)
     steps = sorted(b["top"] - a["top"] for a, b in zip(prose, prose[1:], strict=False) if b["top"] > a["top"])
     pitch = steps[len(steps) // 2] if steps else 0
@@ -74,7 +81,8 @@ def page_text(lines: list[dict], height: float) -> PageText:
                     ends_open=not body_lines[-1].get("table") and not short(body_lines[-1]),
                     starts_flush=(not body_lines[0].get("table") and not indented(body_lines[0])
                                   and not starts_with_label(first)),
-                    uses_indent=uses_indent)
+                    uses_indent=uses_indent,
+                    margins=(left, right) if len(prose) >= MIN_LINES_FOR_MARGINS else margins)
 
 
 def _split_margins(lines: list[dict], height: float) -> tuple[list[str], list[str], list[dict]]:

@@ -66,6 +66,7 @@ def _read_open_pdf(pdf, path: Path) -> RawDocument:
     scans: list[int] = []  # indexes of scanned pages
     plumber = _Plumber(path)
     warnings: list[str] = []
+    margins = None  # of the last page with enough lines
     try:
         for i in range(min(n, MAX_PDF_PAGES)):
             page = pdf[i]
@@ -74,10 +75,11 @@ def _read_open_pdf(pdf, path: Path) -> RawDocument:
                 scans.append(i)
                 pages.append(None)
             elif scan.lines is None or scan.paths >= MIN_TABLE_PATHS:
-                pages.append(plumber.page_text(i, scan.lines))
+                pages.append(plumber.page_text(i, scan.lines, margins))
             else:
                 plumber.task_columns = None
-                pages.append(layout.page_text(scan.lines, page.get_height()))
+                pages.append(layout.page_text(scan.lines, page.get_height(), margins))
+            margins = pages[-1].margins if pages[-1] else margins
             page.close()
     finally:
         plumber.close()
@@ -179,7 +181,8 @@ class _Plumber:
         self.pdf = None
         self.task_columns: int | None = None  # a table of tasks ended the page before
 
-    def page_text(self, index: int, lines: list[dict] | None) -> layout.PageText:
+    def page_text(self, index: int, lines: list[dict] | None,
+                  margins: tuple[float, float] | None) -> layout.PageText:
         from pipeline.reading import pdf_tables
 
         if self.pdf is None:
@@ -193,7 +196,7 @@ class _Plumber:
             found = pdf_tables.find(page, self.task_columns)
             self.task_columns = len(found[-1].rows[-1]) if found and found[-1].tasks else None
             lines = pdf_tables.merge(lines, found)
-            return layout.page_text(lines, float(page.height or 842))
+            return layout.page_text(lines, float(page.height or 842), margins)
         finally:
             page.flush_cache()
 
