@@ -38,6 +38,7 @@ def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[
     """
     from pipeline.exports.csv_export import write_csv
     from pipeline.exports.duckdb_export import connect_parquet, write_duckdb
+    from pipeline.exports.duplicates import copy_of, find_duplicates
     from pipeline.exports.files import iter_records
     from pipeline.exports.report import write_report
     from pipeline.exports.stream import write_parquet_tables
@@ -50,8 +51,9 @@ def write_dataset(records_dir: Path, out_dir: Path, errors: list[dict]) -> dict[
     # staged tables and DuckDB's spill files; inside out_dir, so on the same disk as the outputs
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".export-") as staging_dir:
         staging = Path(staging_dir)
+        duplicates = find_duplicates(copy_of(r) for r in iter_records(records_dir))  # a first, light pass
         parquet = write_parquet_tables(iter_records(records_dir, errors=all_errors), all_errors, parquet_dir,
-                                       staging)
+                                       staging, duplicates)
         # The workbook (the longest writer, pure Python) is written by a second process, from the same
         # Parquet files, while this one writes CSV, DuckDB and the report: on 2+ cores the export takes
         # about as long as its longest half instead of the sum.

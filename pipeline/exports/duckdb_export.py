@@ -17,6 +17,8 @@ from pipeline.exports.parquet_export import to_arrow
 from pipeline.exports.tables import TABLES
 
 VIEWS = {
+    # Each plan once: the documents that are not a copy of another (duplicates.py).
+    "plans": "SELECT * FROM documents WHERE duplicate_of IS NULL",
     # One row per (plan, theme): how many tasks of the plan carry the theme.
     "plan_theme": """
         SELECT d.doc_id, d.plan, d.province, d.province_2025, d.admin_level, d.year, tt.theme,

@@ -26,8 +26,8 @@ UNIT_SIGNS = {"%": "%", "per_1000": "‰", "per_100000": "/100.000", "count": ""
 
 
 def _plans(con: duckdb.DuckDBPyConnection) -> pd.Series:
-    """doc_id -> plan label, in document order."""
-    docs = con.execute("SELECT doc_id, plan FROM documents").fetchall()
+    """doc_id -> plan label, in document order (copies of a plan set aside, see duplicates.py)."""
+    docs = con.execute("SELECT doc_id, plan FROM documents WHERE duplicate_of IS NULL").fetchall()
     return pd.Series([p for _, p in docs], index=[d for d, _ in docs], dtype=object)
 
 

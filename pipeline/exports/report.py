@@ -269,7 +269,7 @@ def _plan_pages(records: Iterable[dict], plan_of: dict[str, str], with_page: set
 def write_report(con: duckdb.DuckDBPyConnection, records_dir: Path, path: Path,
                  max_plan_pages: int = MAX_PLAN_PAGES) -> Path:
     """The report from the dataset's tables in `con` and the records (read again for the plan pages)."""
-    plan_of = dict(con.execute("SELECT doc_id, plan FROM documents").fetchall())
+    plan_of = dict(con.execute("SELECT doc_id, plan FROM documents WHERE duplicate_of IS NULL").fetchall())
     plan_ids = {p: d for d, p in plan_of.items()}
     with_page = set(list(plan_of)[:max_plan_pages])
     omitted = len(plan_of) - len(with_page)

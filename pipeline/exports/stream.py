@@ -45,9 +45,10 @@ def _restream(staged: Path, table: str, target: ChunkedParquetWriter, finish) ->
 
 
 def write_parquet_tables(records: Iterable[dict], errors: list[dict], parquet_dir: Path,
-                         staging_dir: Path) -> dict[str, Path]:
+                         staging_dir: Path, duplicates: dict[str, str] | None = None) -> dict[str, Path]:
     """Write `parquet_dir/<table>.parquet` for every table; return {table: path}.
 
+    `duplicates`: {doc_id: kept doc_id} of the copies set aside (duplicates.py): documents rows only.
     `errors` is read after the records (reading them may add rows to it).
     Every file is written under a temporary name and renamed once all are whole.
     """
@@ -60,12 +61,15 @@ def write_parquet_tables(records: Iterable[dict], errors: list[dict], parquet_di
             stack.callback(writer.close)  # closed (footer written) before its file is renamed or removed
         labels: list[str] = []
         slim: list[dict] = []
+        duplicates = duplicates or {}
         for record in records:
-            rows = record_rows(record)
+            duplicate_of = duplicates.get(record["doc_id"])
+            rows = record_rows(record, duplicate_of)
             for table, writer in writers.items():
                 writer.add(rows[table])
-            labels.extend(sys.intern(r["plan"]) for r in rows["documents"])
-            slim.append(slim_record(record))
+            if duplicate_of is None:
+                labels.extend(sys.intern(r["plan"]) for r in rows["documents"])
+                slim.append(slim_record(record))
         for table in STAGED:
             writers[table].close()
 

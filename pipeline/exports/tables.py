@@ -26,7 +26,8 @@ from pipeline.textutils import fold, squash
 SPAN = [("section", "string"), ("start", "int"), ("end", "int"), ("evidence", "string")]
 SCHEMA: dict[str, list[tuple[str, str]]] = {
     "documents": [
-        ("doc_id", "string"), ("plan", "string"), ("plan_key", "string"), ("source", "string"),
+        ("doc_id", "string"), ("plan", "string"), ("plan_key", "string"), ("duplicate_of", "string"),
+        ("source", "string"),
         ("format", "string"), ("pages", "int"), ("n_chars", "int"),
         ("doc_type", "string"), ("number", "string"), ("issue_date", "date"), ("issuer", "string"),
         ("admin_level", "string"), ("province", "string"), ("province_2025", "string"),
@@ -257,12 +258,14 @@ ROW_TABLES = ("documents", "sections", "tasks", "task_themes", "citations", "age
 REGISTRY_DROP = ("text", "start", "end", "section")  # evidence and position: the registry never reads them
 
 
-def record_rows(record: dict) -> dict[str, list[dict]]:
+def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list[dict]]:
     """The rows one record contributes to each table in `ROW_TABLES`.
 
-    Corpus-level values are left for `finish_documents` / `finish_citations`:
-    a plan label may still need its doc_id (duplicates), a citation's
-    `instrument_key` its registry row and `cited_doc_id` the corpus.
+    A copy of another plan (`duplicate_of`, see duplicates.py) gives its
+    documents row only. Corpus-level values are left for `finish_documents` /
+    `finish_citations`: a plan label may still need its doc_id (two plans of
+    one label), a citation's `instrument_key` its registry row and
+    `cited_doc_id` the corpus.
     """
     rows: dict[str, list[dict]] = {t: [] for t in ROW_TABLES}
     doc_id = record["doc_id"]
@@ -272,7 +275,7 @@ def record_rows(record: dict) -> dict[str, list[dict]]:
     counts = {k: len(record.get(k) or []) for k in
               ("sections", "tasks", "citations", "agencies", "deadlines", "targets")}
     rows["documents"].append({
-        "doc_id": doc_id, "plan": plan_name(meta), "plan_key": plan_key(meta),
+        "doc_id": doc_id, "plan": plan_name(meta), "plan_key": plan_key(meta), "duplicate_of": duplicate_of,
         "source": record.get("source"), "format": record.get("format"), "pages": record.get("pages"),
         "n_chars": len(record.get("text") or ""),
         **{k: meta.get(k) for k in ("doc_type", "number", "issue_date", "issuer", "admin_level",
@@ -281,6 +284,8 @@ def record_rows(record: dict) -> dict[str, list[dict]]:
         "warnings": LIST_SEP.join(record.get("warnings") or []) or None,
         "pipeline_version": record.get("pipeline_version"),
     })
+    if duplicate_of is not None:
+        return rows
     text = record.get("text") or ""
     for s in record.get("sections") or []:
         heading_end = s.get("heading_end") or 0
@@ -346,19 +351,21 @@ def error_rows(errors: Iterable[dict]) -> list[dict]:
 
 def finish_documents(documents: list[dict]) -> None:
     """Make plan labels unique: a label two plans share gets each one's doc_id."""
-    finish = PlanLabels(r["plan"] for r in documents).finish
+    finish = PlanLabels(r["plan"] for r in documents if not r.get("duplicate_of")).finish
     for r in documents:
         finish(r)
 
 
 class PlanLabels:
-    """Unique plan labels, from the count of every label over the corpus (rows can then stream)."""
+    """Unique plan labels, from the count of every label over the corpus (rows can then stream).
+
+    `labels` are those of the kept plans; a duplicate always gets its doc_id (its label is its kept copy's)."""
 
     def __init__(self, labels: Iterable[str]):
         self.seen = Counter(labels)
 
     def finish(self, row: dict) -> dict:
-        if self.seen[row["plan"]] > 1:
+        if row.get("duplicate_of") or self.seen[row["plan"]] > 1:
             row["plan"] = f"{row['plan']} [{row['doc_id']}]"
         return row
 
@@ -413,10 +420,11 @@ class TableBuilder:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
     slim: list[dict] = field(default_factory=list)  # metadata + citations only, for the registry
 
-    def add(self, record: dict) -> None:
-        for table, rows in record_rows(record).items():
+    def add(self, record: dict, duplicate_of: str | None = None) -> None:
+        for table, rows in record_rows(record, duplicate_of).items():
             self.rows[table].extend(rows)
-        self.slim.append(slim_record(record))
+        if duplicate_of is None:
+            self.slim.append(slim_record(record))
 
     def add_errors(self, errors: Iterable[dict]) -> None:
         self.rows["errors"].extend(error_rows(errors))
@@ -470,9 +478,13 @@ def _to_float(v: Any) -> float | None:
 
 
 def build_tables(records: Iterable[dict], errors: Iterable[dict] = ()) -> dict[str, pd.DataFrame]:
-    """All tables of the dataset from a stream of records (and the batch's error rows)."""
+    """All tables of the dataset from records (and the batch's error rows), each plan once."""
+    from pipeline.exports.duplicates import copy_of, find_duplicates
+
+    records = list(records)
+    duplicates = find_duplicates(copy_of(r) for r in records)
     builder = TableBuilder()
     for record in records:
-        builder.add(record)
+        builder.add(record, duplicates.get(record["doc_id"]))
     builder.add_errors(errors)
     return builder.frames()

@@ -83,6 +83,7 @@ class RunSummary:
     cached: int = 0
     failed: int = 0
     removed: int = 0
+    duplicates: int = 0  # copies of a plan set aside by the export (pipeline/exports/duplicates.py)
     pages: int = 0
     seconds: float = 0.0
     export_seconds: float = 0.0
@@ -93,7 +94,8 @@ class RunSummary:
     def line(self) -> str:
         rate = self.processed / self.seconds if self.seconds else 0.0
         return (f"{self.total} documents: {self.processed} processed, {self.cached} cached, "
-                f"{self.failed} failed, {self.removed} removed; {self.pages} pages; "
+                f"{self.failed} failed, {self.removed} removed, {self.duplicates} duplicates set aside; "
+                f"{self.pages} pages; "
                 f"{self.seconds:.1f}s ({rate:.1f} docs/s; "
                 + ("dataset unchanged, not rebuilt)" if self.export_skipped
                    else f"dataset export {self.export_seconds:.1f}s)"))
@@ -291,6 +293,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, engine=None, progress:
                 stamp.unlink(missing_ok=True)  # a run killed while exporting builds the dataset again
                 summary.outputs.update(_export(records_dir, out_dir, summary.errors, quiet))
                 _write_stamp(stamp, digest, summary.outputs, out_dir)
+            summary.duplicates = count_duplicates(summary.outputs.get("parquet/documents.parquet"))
         summary.export_seconds = time.perf_counter() - t_export
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -333,6 +336,16 @@ def _current_outputs(stamp: Path, digest: str, out_dir: Path) -> dict[str, Path]
 def _write_stamp(stamp: Path, digest: str, outputs: dict[str, Path], out_dir: Path) -> None:
     rel = {name: Path(p).resolve().relative_to(out_dir.resolve()).as_posix() for name, p in outputs.items()}
     atomic_write_bytes(stamp, json.dumps({"digest": digest, "outputs": rel}, indent=1).encode(), durable=True)
+
+
+def count_duplicates(documents: Path | None) -> int:
+    """How many documents rows are copies of another plan (their `duplicate_of` is set)."""
+    if documents is None or not Path(documents).exists():
+        return 0
+    import pyarrow.parquet as pq
+
+    column = pq.read_table(documents, columns=["duplicate_of"]).column(0)
+    return len(column) - column.null_count
 
 
 def _stat_key(inp: Input, state: State, fingerprint: str) -> tuple[str, os.stat_result]:

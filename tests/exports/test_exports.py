@@ -468,8 +468,10 @@ def test_streamed_tables_equal_the_in_memory_ones(tmp_path, monkeypatch):
     from pipeline.exports.pivots import indicator_plan, instrument_plan, plan_theme, sector_theme
 
     records = synthetic_records()
-    twin = {**records[1], "doc_id": "901_same_plan_label"}  # same metadata as 001: its label must get the doc_id
-    records.append(twin)
+    # same metadata as 001, another text: its label must get the doc_id
+    twin = {**records[1], "doc_id": "901_same_plan_label", "text": records[1]["text"] + "\nPhụ lục."}
+    copy = {**records[1], "doc_id": "902_copy_of_001_2684e7fb74e79852"}  # a copy: set aside alike in both paths
+    records += [twin, copy]
     src = tmp_path / "records"
     src.mkdir()
     for rec in records:
@@ -482,6 +484,7 @@ def test_streamed_tables_equal_the_in_memory_ones(tmp_path, monkeypatch):
         assert streamed.equals(parquet_export.to_arrow(frames[table], table)), table
     plans = set(frames["documents"]["plan"])
     assert "Thừa Thiên Huế · tỉnh · 2023 [901_same_plan_label]" in plans and len(plans) == len(records)
+    assert frames["documents"].set_index("doc_id")["duplicate_of"]["902_copy_of_001_2684e7fb74e79852"] == "001_2684e7fb74e79852"
     assert pq.ParquetFile(tmp_path / "out" / "parquet" / "tasks.parquet").metadata.num_row_groups == 2  # 3 + 1
     on_disk, in_memory = connect_parquet(tmp_path / "out" / "parquet"), connect_frames(frames)
     for pivot in (plan_theme, instrument_plan, indicator_plan, sector_theme):
