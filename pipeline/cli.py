@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline {extract,run,train,classify}`.
+"""Command line: `python -m pipeline {extract,run,train,classify,stages}`.
 
 Each command lives in `pipeline/commands/<name>.py` with `register(subparsers)`.
 """
@@ -11,7 +11,7 @@ import sys
 
 from pipeline import __version__
 
-COMMANDS = ["extract", "run", "train", "classify"]
+COMMANDS = ["extract", "run", "train", "classify", "stages"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -175,7 +175,10 @@ class Document:
     source: str
     format: str = "txt"
     pages: int = 1
-    text: str = ""
+    raw: RawDocument | None = None  # what the reader returned; the `clean` stage reads it
+    text: str = ""  # the cleaned NFC text: every offset points into it
+    folded: str = ""  # the matching form of `text` (textutils.matching_form), same length
+    plan_year: int | None = None  # the year the plan is for, derived once (`facts` stage)
     metadata: Metadata = field(default_factory=Metadata)
     tree: SectionTree = field(default_factory=SectionTree)
     citations: list[Citation] = field(default_factory=list)
@@ -183,6 +186,15 @@ class Document:
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> list[Task]:
+        """The leaf tasks of the section tree."""
+        return self.tree.tasks
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.tree.sections
 
     @classmethod
     def from_path(cls, path: str | Path) -> Document:

@@ -81,6 +81,16 @@ def _fold_long(s: str) -> str:
     return _fold(s)
 
 
+def matching_form(text: str) -> str:
+    """The form every stage matches on: `fold(text)`, same length so offsets hold in `text`.
+
+    Computed once per document by the `fold` stage (`Document.folded`); should folding ever
+    change the length, the text itself is used so that offsets stay exact.
+    """
+    folded = fold(text)
+    return folded if len(folded) == len(text) else text
+
+
 def strip_accents(s: str) -> str:
     """'Quảng Ngãi' -> 'quang ngai' (for gazetteer keys; not length-preserving)."""
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))

@@ -33,8 +33,12 @@ def load_predictor():
     return runtime.load(str(compiled)) if compiled.is_file() else load_model()
 
 
-def tag_tasks(tasks: list[Task]) -> None:
-    """Fill `themes` and `activities` of each task in place (no-op when there is no model file)."""
+def tag_tasks(tasks: list[Task], tree=None, citations=None, agencies=None) -> None:
+    """Fill `themes` and `activities` of each task in place (no-op when there is no model file).
+
+    `tree`, `citations` and `agencies` are what the document says around each task (headings
+    above it, instruments and bodies it names), for models that use that context.
+    """
     if not tasks:
         return
     if not MODEL_PATH.is_file():

@@ -103,10 +103,8 @@ def _span(record: dict, item: dict, evidence_key: str = "text") -> dict:
 # --- plans: province, level, locality, year -----------------------------------
 
 def _gazetteer():
-    try:
-        from pipeline.knowledge import gazetteer
-    except ImportError:
-        return None
+    from pipeline.knowledge import gazetteer
+
     return gazetteer
 
 
@@ -167,12 +165,9 @@ def instrument_key(citation: dict) -> str | None:
     (spaces out, upper case), else the folded name."""
     if citation.get("key"):
         return citation["key"]
-    try:
-        from pipeline.knowledge.registry import citation_key
-    except ImportError:
-        citation_key = None
-    if citation_key is not None:
-        return citation_key(citation)
+    from pipeline.knowledge.registry import citation_key
+
+    return citation_key(citation)
     if citation.get("number"):
         return "".join(citation["number"].split()).upper()
     if citation.get("name"):
@@ -185,51 +180,10 @@ def _most_common(values: Iterable[Any]) -> Any:
     return counted.most_common(1)[0][0] if counted else None
 
 
-def minimal_registry(slim_records: list[dict]) -> list[dict]:
-    """One row per distinct instrument (fallback until `pipeline.knowledge.registry` exists)."""
-    mentions: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    for rec in slim_records:
-        for c in rec.get("citations", []):
-            key = instrument_key(c)
-            if key:
-                mentions[key].append((rec["doc_id"], c))
-    own_numbers: dict[str, list[dict]] = defaultdict(list)
-    for rec in slim_records:
-        number = (rec.get("metadata") or {}).get("number")
-        if number:
-            own_numbers["".join(number.split()).upper()].append(rec)
-    rows = []
-    for key, items in mentions.items():
-        cits = [c for _, c in items]
-        doc_ids = sorted({d for d, _ in items})
-        number, date = _most_common(c.get("number") for c in cits), _most_common(c.get("date") for c in cits)
-        issuer = _most_common(c.get("issuer") for c in cits)
-        corpus = None
-        if number:
-            # Numbers repeat across issuers (40/KH-UBND), so a known date must agree too.
-            for rec in own_numbers.get("".join(number.split()).upper(), []):
-                own_date = rec["metadata"].get("issue_date")
-                place = rec["metadata"].get("locality") or rec["metadata"].get("province")
-                same_issuer = not (issuer and place) or fold(place) in fold(issuer)
-                if same_issuer and not (date and own_date and date != own_date):
-                    corpus = rec["doc_id"]
-                    break
-        rows.append({
-            "key": key, "type": _most_common(c.get("type") for c in cits), "number": number,
-            "name": _most_common(c.get("name") for c in cits), "date": date,
-            "issuer": issuer,
-            "issuer_level": _most_common(c.get("issuer_level") for c in cits),
-            "n_plans": len(doc_ids), "n_mentions": len(items), "doc_ids": doc_ids, "corpus_doc_id": corpus,
-        })
-    return rows
-
-
 def build_registry(slim_records: list[dict]) -> list[dict]:
-    """The instrument registry: H4's `pipeline.knowledge.registry` when present, else the minimal one."""
-    try:
-        from pipeline.knowledge.registry import build_registry as registry_builder
-    except ImportError:
-        return minimal_registry(slim_records)
+    """The instrument registry (`pipeline.knowledge.registry`)."""
+    from pipeline.knowledge.registry import build_registry as registry_builder
+
     return registry_builder(slim_records)
 
 

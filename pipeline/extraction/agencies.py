@@ -553,15 +553,20 @@ def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) ->
         line_start = line_end + 1
 
 
-def extract_agencies(text: str, tree: SectionTree, meta: Metadata) -> list[AgencyMention]:
-    """One mention per body named with a role; levels resolved against the plan's level."""
+def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
+                     plan_year: int | None = None) -> list[AgencyMention]:
+    """One mention per body named with a role; levels resolved against the plan's level.
+
+    `folded` and `plan_year` are the facts the pipeline computed once (`Document.folded`,
+    `Document.plan_year`); a caller without them gets them computed here.
+    """
     if not text:
         return []
+    folded = fold(text) if folded is None else folded
     plan_level = infer_plan_level(text, meta)
-    found = find_mentions(text, plan_level, infer_plan_year(text, meta))
+    found = find_mentions(text, plan_level, plan_year if plan_year is not None else infer_plan_year(text, meta))
     if not found:
         return []
-    folded = fold(text)
     roles = _roles(text, folded, found, tree)
     excluded = _excluded_spans(folded)
     out: list[AgencyMention] = []

@@ -17,9 +17,10 @@ import regex as re
 from pipeline.document import Deadline, Metadata, SectionTree
 from pipeline.extraction.citations.dates import DateMatch, find_dates, iso_date
 from pipeline.extraction.citations.find import find_mentions
-from pipeline.extraction.citations.layout import body_start, plan_year
+from pipeline.extraction.citations.layout import body_start
+from pipeline.extraction.citations.layout import plan_year as find_plan_year
 from pipeline.knowledge.loader import load_yaml
-from pipeline.textutils import fold, squash
+from pipeline.textutils import fold, matching_form, squash
 
 _WINDOW = 60  # how far before a date its cue may start
 _CLAUSE_END = re.compile(r"[;!?]|\.(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|[a-zđ0-9]{1,3}[.)])[ \t])")
@@ -168,19 +169,23 @@ def _cue_at(folded: str, pos: int) -> tuple[str, int] | None:
     return cfg["cue_kind"].get(cue, "due"), m.start()
 
 
-def extract_deadlines(text: str, tree: SectionTree, meta: Metadata) -> list[Deadline]:
-    """Every deadline, start or end date the plan sets, with what is due and who owes it."""
+def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
+                      plan_year: int | None = None, cited: list[tuple[int, int]] | None = None) -> list[Deadline]:
+    """Every deadline, start or end date the plan sets, with what is due and who owes it.
+
+    `folded`, `plan_year` and the `cited` spans (dates inside a citation are not deadlines) are
+    the facts the pipeline computed once; a caller without them gets them computed here.
+    """
     if not text:
         return []
     tree = tree or SectionTree()
     meta = meta or Metadata()
-    folded = fold(text)
-    if len(folded) != len(text):
-        folded = text
+    folded = matching_form(text) if folded is None else folded
     cfg = _config()
-    cited = [(m.start, m.end) for m in find_mentions(text, folded)]
+    if cited is None:
+        cited = [(m.start, m.end) for m in find_mentions(text, folded)]
     front_end = body_start(folded, tree)
-    year = plan_year(folded, meta, tree)
+    year = find_plan_year(folded, meta, tree) if plan_year is None else plan_year
     dates = [d for d in find_dates(folded) if not _excluded(folded, d, cited, meta.issue_date, front_end)]
 
     out: list[Deadline] = []

@@ -303,9 +303,9 @@ def _in_report_section(folded: str, tree: SectionTree, pos: int) -> bool:
     return any(rx["report_heading"].search(h) and not rx["report_exception"].search(h) for h in heads)
 
 
-def _matching_text(text: str) -> str:
+def _matching_text(text: str, folded: str | None = None) -> str:
     """Folded text with literal "\\r\\n" escapes (left by some web copies) blanked; same length."""
-    return re.sub(r"\\[rnt]", "  ", fold(text))
+    return re.sub(r"\\[rnt]", "  ", fold(text) if folded is None else folded)
 
 
 def _plan_year(text: str, meta: Metadata | None) -> int | None:
@@ -315,14 +315,18 @@ def _plan_year(text: str, meta: Metadata | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def extract_targets(text: str, tree: SectionTree, meta: Metadata) -> list[Target]:
-    """One target per value, with comparator, direction, indicator, unit, year and qualifier."""
+def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
+                    plan_year: int | None = None) -> list[Target]:
+    """One target per value, with comparator, direction, indicator, unit, year and qualifier.
+
+    `folded` and `plan_year` are the facts the pipeline computed once; computed here when absent.
+    """
     if not text:
         return []
-    folded = _matching_text(text)
+    folded = _matching_text(text, folded)
     rx = _rx()
     comp_table = _comparator_table()
-    plan_year = _plan_year(text, meta)
+    plan_year = _plan_year(text, meta) if plan_year is None else plan_year
     bounds = _clause_bounds(folded)
     values = _find_values(folded)
     out: list[Target] = []

@@ -523,11 +523,8 @@ def _person_name(s: str) -> str | None:
 
 
 def _gazetteer():
-    """H3's gazetteer when present; the metadata works without it."""
-    try:
-        from pipeline.knowledge import gazetteer  # noqa: PLC0415
-    except ImportError:
-        return None
+    from pipeline.knowledge import gazetteer  # noqa: PLC0415
+
     return gazetteer
 
 

@@ -450,14 +450,9 @@ def _write_outcome(inp: Input, key: str, st: os.stat_result, outcome: dict, reco
 
 
 def _export(records_dir: Path, out_dir: Path, errors: list[dict], quiet: bool) -> dict[str, Path]:
-    """errors.csv, then the dataset tables (H7's exporter) when it is available."""
+    """errors.csv, then the dataset tables."""
+    from pipeline.exports import write_dataset
+
     outputs = {"errors": write_errors_csv(out_dir, errors)}
-    try:
-        from pipeline.exports import write_dataset
-    except ImportError:
-        if not quiet:
-            print("note: pipeline.exports.write_dataset is not available; only records/ and errors.csv written",
-                  file=sys.stderr)
-        return outputs
     outputs.update(write_dataset(records_dir, out_dir, errors) or {})
     return outputs

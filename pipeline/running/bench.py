@@ -333,16 +333,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  time x{b['seconds'] / a['seconds']:.2f} for x{b['docs'] / a['docs']:.0f} documents; "
                   f"peak memory x{b['peak_mb'] / a['peak_mb']:.2f} (target flat, < 1024 MiB)\n")
 
-        try:
-            from pipeline.classifier import bench_figures
-        except ImportError:
-            bench_figures = None
-        if bench_figures is not None:
-            cls = bench_figures()
-            figures["classifier"] = cls
-            print("classifier:")
-            for k, v in (cls.items() if isinstance(cls, dict) else [("figures", cls)]):
-                print(f"  {k}: {v}")
+        from pipeline.classifier import bench_figures
+
+        cls = bench_figures()
+        figures["classifier"] = cls
+        print("classifier:")
+        for k, v in (cls.items() if isinstance(cls, dict) else [("figures", cls)]):
+            print(f"  {k}: {v}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:

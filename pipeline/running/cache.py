@@ -23,12 +23,18 @@ import gzip
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
 import pipeline
+
+if sys.platform != "win32":
+    import fcntl
+else:  # Windows has no advisory file lock
+    fcntl = None
 
 # Files of the package that do not change what a record holds: editing them
 # must not throw the cache away.
@@ -238,11 +244,8 @@ class FolderLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._f = open(self.path, "a+")  # noqa: SIM115
         try:
-            import fcntl
-
-            fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # Windows: no advisory lock, run unguarded
-            pass
+            if fcntl is not None:  # Windows has no advisory lock: runs there are unguarded
+                fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             self._f.close()
             raise RuntimeError(f"another run is writing to {self.path.parent.parent}; wait for it to finish") from exc

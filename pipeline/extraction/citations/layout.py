@@ -8,8 +8,6 @@ missing, so the extractors work on any text.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import regex as re
 
 from pipeline.document import Metadata, SectionTree
@@ -67,8 +65,5 @@ def plan_year(folded: str, meta: Metadata | None, tree: SectionTree | None = Non
             return int(m.group(1))
     if meta is not None and meta.issue_date:
         return int(meta.issue_date[:4])
-    m = _YEAR_WORD.search(folded, 0, front_end)
-    if m:
-        return int(m.group(1))
-    years = Counter(int(y) for y in _ANY_YEAR.findall(folded))
-    return years.most_common(1)[0][0] if years else None
+    m = _ANY_YEAR.search(folded, 0, 1500)  # undated: the first year of the opening (a portal's date line)
+    return int(m.group(0)) if m else None
