@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench train golden clean-processed
+.PHONY: run test lint eval bench train golden clean-processed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests
+
+## Score every gold set (seeds as text/PDF/DOCX, the dev set, tests/gold_sets/*) in one table
+eval: $(STAMP)
+	$(PY) -m pipeline eval
 
 ## Print speed and memory figures (see README, Performance)
 bench: $(STAMP)

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline {extract,run,train,classify,stages}`.
+"""Command line: `python -m pipeline {extract,run,train,classify,stages,eval}`.
 
 Each command lives in `pipeline/commands/<name>.py` with `register(subparsers)`.
 """
@@ -11,7 +11,7 @@ import sys
 
 from pipeline import __version__
 
-COMMANDS = ["extract", "run", "train", "classify", "stages"]
+COMMANDS = ["extract", "run", "train", "classify", "stages", "eval"]
 
 
 def build_parser() -> argparse.ArgumentParser:
