@@ -25,15 +25,25 @@ from functools import cache
 
 import regex
 
-from pipeline.knowledge.loader import load_csv
+from pipeline.knowledge.loader import load_csv, load_yaml
 from pipeline.textutils import fold, nfc, squash, strip_accents
 
 LEVELS = ("province", "district", "commune")
-KINDS_BY_LEVEL = {
-    "province": ("tỉnh", "thành phố"),
-    "district": ("huyện", "thị xã", "quận", "thành phố"),
-    "commune": ("xã", "phường", "thị trấn", "đặc khu"),
-}
+
+
+@cache
+def _words() -> dict:
+    """The kind words and abbreviations of resources/gazetteer.yaml, folded."""
+    raw = load_yaml("gazetteer.yaml")
+    by_level = {level: tuple(fold(k) for k in raw["kinds_by_level"][level]) for level in LEVELS}
+    kinds = tuple(dict.fromkeys(k for level in LEVELS for k in by_level[level]))
+    dotted = {fold(a): fold(k) for a, k in raw["dotted_abbreviations"].items()}
+    bare = {fold(a): fold(k) for a, k in raw["bare_abbreviations"].items()}
+    return {"by_level": by_level, "kinds": kinds, "dotted": dotted, "bare": bare,
+            "committee_prefix": re.compile(fold(raw["committee_prefix"]))}
+
+
+KINDS_BY_LEVEL: dict[str, tuple[str, ...]] = _words()["by_level"]
 
 
 @dataclass(frozen=True)
@@ -53,29 +63,41 @@ class Place:
         return f"{self.kind} {self.name}"
 
 
-# Kind words and their abbreviations, as folded (lower case) text.
-_KIND_WORDS: dict[str, str] = {
-    "thành phố": "thành phố", "tp.": "thành phố", "tp": "thành phố", "t.p.": "thành phố", "t.p": "thành phố",
-    "thị xã": "thị xã", "tx.": "thị xã", "tx": "thị xã",
-    "thị trấn": "thị trấn", "tt.": "thị trấn",
-    "huyện": "huyện", "h.": "huyện",
-    "quận": "quận", "q.": "quận",
-    "phường": "phường", "p.": "phường",
-    "xã": "xã", "x.": "xã",
-    "tỉnh": "tỉnh",
-    "đặc khu": "đặc khu",
-}
-# A kind word in running text; abbreviations must carry their dot or be upper case "TP"/"TX".
-_KIND_RE = re.compile(
-    r"(?<!\w)(thành phố|thị xã|thị trấn|huyện|quận|phường|xã|tỉnh|đặc khu)\s+"
-    r"|(?<!\w)(t\.p\.?|tp\.|tx\.|tt\.|h\.|q\.|p\.|x\.)\s*"
-    r"|(?<!\w)(tp|tx)\s+"
-)
-# The same words typed without diacritics ("tinh kien giang"): for looking up a
-# given name, and for scanning only texts that have (almost) no diacritics at
-# all (OCR), since in normal text they are other words (cơ quan, xa ...).
-_KIND_RE_ASCII = re.compile(r"(?<!\w)(thanh pho|thi xa|thi tran|huyen|quan|phuong|xa|tinh|dac khu)\s+")
-_ASCII_KINDS = {strip_accents(k): k for k in ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "phường", "xã", "tỉnh", "đặc khu")}
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _kind_words() -> dict[str, str]:
+    """Kind words and their abbreviations (folded) -> the canonical kind word."""
+    w = _words()
+    return {**{k: k for k in w["kinds"]}, **w["dotted"], **w["bare"]}
+
+
+@cache
+def _kind_re() -> re.Pattern[str]:
+    """A kind word in running text; abbreviations must carry their dot or be upper case "TP"/"TX"."""
+    w = _words()
+    return re.compile(
+        r"(?<!\w)(" + _alternation(w["kinds"]) + r")\s+"
+        r"|(?<!\w)(" + _alternation(w["dotted"]) + r")\s*"
+        r"|(?<!\w)(" + _alternation(w["bare"]) + r")\s+"
+    )
+
+
+@cache
+def _ascii_kinds() -> dict[str, str]:
+    """The kind words typed without diacritics ("tinh kien giang") -> the kind word: for looking up
+    a given name, and for scanning only texts that have (almost) no diacritics at all (OCR), since
+    in normal text they are other words (cơ quan, xa ...)."""
+    return {strip_accents(k): k for k in _words()["kinds"]}
+
+
+@cache
+def _kind_re_ascii() -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(" + _alternation(_ascii_kinds()) + r")\s+")
+
+
 # Name tokens after the kind word: "Sơn Hà", "Cư M'gar", "1", "Bà Rịa - Vũng Tàu".
 _TOKEN_RE = regex.compile(r"[\p{L}\d][\p{L}\d'’]*")
 # Between name tokens: a space, a hyphen, or one line break (names wrapped by PDF
@@ -108,12 +130,13 @@ def normalize_kind(kind: str | None) -> str | None:
     if not kind:
         return None
     k = squash(fold(nfc(kind)))
-    if k in _KIND_WORDS:
-        return _KIND_WORDS[k]
-    if k + "." in _KIND_WORDS:
-        return _KIND_WORDS[k + "."]
+    kind_words = _kind_words()
+    if k in kind_words:
+        return kind_words[k]
+    if k + "." in kind_words:
+        return kind_words[k + "."]
     bare = name_key(k)
-    for word, canonical in _KIND_WORDS.items():
+    for word, canonical in kind_words.items():
         if name_key(word) == bare and len(bare) > 1:
             return canonical
     return None
@@ -181,15 +204,15 @@ def _split_kind(text: str) -> tuple[str | None, str]:
     """'TP. Quảng Ngãi' -> ('thành phố', 'Quảng Ngãi'); 'Sơn Hà' -> (None, 'Sơn Hà')."""
     t = squash(nfc(text))
     f = fold(t)
-    f = re.sub(r"^(ubnd|ủy ban nhân dân)\s+", lambda m: " " * len(m.group(0)), f)
+    f = _words()["committee_prefix"].sub(lambda m: " " * len(m.group(0)), f)
     lead = len(f) - len(f.lstrip())
-    m = _KIND_RE.match(f, lead)
+    m = _kind_re().match(f, lead)
     if m and t[m.end():].strip():
         word = squash(m.group(0))
-        return _KIND_WORDS.get(word) or normalize_kind(word), t[m.end():].strip()
-    m = _KIND_RE_ASCII.match(f, lead)
+        return _kind_words().get(word) or normalize_kind(word), t[m.end():].strip()
+    m = _kind_re_ascii().match(f, lead)
     if m and t[m.end():].strip():
-        return _ASCII_KINDS[squash(m.group(0))], t[m.end():].strip()
+        return _ascii_kinds()[squash(m.group(0))], t[m.end():].strip()
     return None, t[lead:].strip()
 
 
@@ -328,16 +351,16 @@ def _is_unaccented(text: str) -> bool:
 def _kind_matches(folded: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, kind, abbreviated) for each kind word of the text."""
     out = []
-    for m in _KIND_RE.finditer(folded):
+    for m in _kind_re().finditer(folded):
         word = squash(m.group(0))
         if m.group(3):  # bare "tp"/"tx" only in capitals, checked by the caller
             word = word.lower()
-        kind = _KIND_WORDS.get(word)
+        kind = _kind_words().get(word)
         if kind:
             out.append((m.start(), m.end(), kind, bool(m.group(2) or m.group(3))))
     if _is_unaccented(folded):
-        for m in _KIND_RE_ASCII.finditer(folded):
-            out.append((m.start(), m.end(), _ASCII_KINDS[squash(m.group(0))], False))
+        for m in _kind_re_ascii().finditer(folded):
+            out.append((m.start(), m.end(), _ascii_kinds()[squash(m.group(0))], False))
         out.sort()
     return out
 

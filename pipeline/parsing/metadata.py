@@ -28,17 +28,6 @@ _TAIL_LIMIT = 3000  # the signature block sits in the last characters
 _MARKUP = re.compile(r"[*_#`|>]+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 _SYMBOL = r"(?P<num>\d{0,6})[ \t]*/[ \t]*(?P<code>[^\W_][\w&.]*(?:(?:/|[-–][ \t]?)[^\W_][\w&.]*)*)"
-_NUMBER_RES = [
-    # "Số: 31 /KH-UBND" anywhere in the header, or "Số 31/KH-UBND" at a line start
-    re.compile(r"(?<!\w)số[ \t]*[:.][ \t]*\n?[ \t]*" + _SYMBOL),
-    re.compile(r"(?:^|\n)[ \t*_#|]*số[ \t]+" + _SYMBOL),
-]
-_DATE_RE = re.compile(
-    r",\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
-    r"|[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>\d{4}))"
-)
-_BARE_YEAR = re.compile(r"(?<![\d/\-–.])(?<!đến )(?<!tầm nhìn )(?:19|20)\d{2}(?![\d/\-–])(?!\s*[-–]\s*\d)")
-_YEAR_IN_TITLE = re.compile(r"(?<!tháng )(?<!đến )(?<!tầm nhìn )năm\s+(?P<y>(?:19|20)\d{2})(?!\s*[-–]\s*\d)")
 
 
 @cache
@@ -70,6 +59,40 @@ def _cfg() -> dict:
         "motto": re.compile("|".join(f"(?:{p})" for p in meta["motto_patterns"])),
         "letter_type": types["letter_type"],
         "letter_cue": fold(types["letter_subject_cue"]),
+        **_patterns(meta["patterns"]),
+        **_words(meta["words"]),
+    }
+
+
+def _patterns(raw: dict) -> dict:
+    """The compiled patterns of metadata.yaml's `patterns` (run on folded text)."""
+    return {
+        "number_res": [re.compile(label + _SYMBOL) for label in raw["number_labels"]],
+        "date_re": re.compile(raw["place_date"]),
+        "bare_year": re.compile(raw["bare_year"]),
+        "year_in_title": re.compile(raw["year_in_title"]),
+        "year_not_after": re.compile(raw["year_not_after"]),
+        "authority_line": re.compile(raw["authority_line"]),
+        "number_line": re.compile(raw["number_line"]),
+        "signed_stamp": re.compile(raw["signed_stamp"], re.I),
+    }
+
+
+def _words(raw: dict) -> dict:
+    """The single words of metadata.yaml's `words`, folded."""
+    return {
+        "central_not_before": tuple(_letters_key(w) for w in raw["central_not_before"]),
+        "committee_keys": tuple(_letters_key(w) for w in raw["committee_keys"]),
+        "motto_first": tuple(fold(w) for w in raw["motto_first"]),
+        "motto_second": tuple(fold(w) for w in raw["motto_second"]),
+        "issued_kinds": "|".join(re.escape(fold(w)) for w in raw["issued_kinds"]),
+        "not_name_after_unit": "|".join(re.escape(fold(w)) for w in raw["not_a_name_after_unit"]),
+        "sentence_before": tuple(fold(w) for w in raw["sentence_before_committee"]),
+        "school_year": fold(raw["school_year"]),
+        "province_units": tuple(fold(w) for w in raw["province_units"]),
+        "city_unit": fold(raw["city_unit"]),
+        "unit_syllables": tuple(fold(w) for w in raw["unit_syllables"]),
+        "society": fold(raw["society"]),
     }
 
 
@@ -109,7 +132,7 @@ def _header_end(text: str, tree: SectionTree) -> int:
 def find_number(head: str) -> str | None:
     """The document's own symbol: "Số: 31 /KH-UBND" -> "31/KH-UBND"; blank number -> None."""
     folded = fold(head)
-    found = [m for r in _NUMBER_RES for m in r.finditer(folded)]
+    found = [m for r in _cfg()["number_res"] for m in r.finditer(folded)]
     if not found:
         return None
     m = min(found, key=lambda x: x.start())
@@ -134,7 +157,7 @@ def _date_region_end(text: str, head_end: int, type_end: int) -> int:
 def find_issue_date(head: str) -> tuple[str | None, int | None, str | None]:
     """(ISO date or None when the day is blank, year, place) of the place-and-date line."""
     folded = fold(head)
-    for m in _DATE_RE.finditer(folded):
+    for m in _cfg()["date_re"].finditer(folded):
         place = _place_before(head, m.start())
         if not place:
             continue
@@ -289,15 +312,15 @@ def find_issuer(text: str, head_end: int, type_start: int) -> tuple[str | None, 
     block_key = _letters_key(text[:block_end])
     for key, name in sorted(cfg["central"].items(), key=lambda kv: -len(kv[0])):
         idx = block_key.find(key)
-        if 0 <= idx < 120 and not block_key[idx + len(key):].startswith(("tỉnh", "thànhphố")):
-            if "ủybannhândân" not in block_key[:idx] and "ubnd" not in block_key[:idx]:
+        if 0 <= idx < 120 and not block_key[idx + len(key):].startswith(cfg["central_not_before"]):
+            if not any(k in block_key[:idx] for k in cfg["committee_keys"]):
                 return None, None, name, "header"
     pattern = re.compile(r"(?:" + cfg["committee"] + r")[\s|*_\-–—]*(" + cfg["unit_re"] + r")\b")
     raw_folded = fold(head)
     for m in pattern.finditer(folded):
         in_block = m.start() < block_end
         line_start = raw_folded.rfind("\n", 0, m.start()) + 1
-        authority = re.fullmatch(r"[\s*_#|]*chủ\s+tịch\s*", raw_folded[line_start:m.start()])
+        authority = cfg["authority_line"].fullmatch(raw_folded[line_start:m.start()])
         if not (in_block or authority) or _inside_sentence(folded, m.start()):
             continue
         name, _ = _name_after(head, folded, m.end())
@@ -347,9 +370,9 @@ def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | Non
     unit_start = re.compile(r"(?:" + cfg["unit_re"] + r")\s")
     for k, (start, clean) in enumerate(lines):
         fclean = fold(clean)
-        if fclean.startswith(("cộng hòa", "cộng hoà")):
+        if fclean.startswith(cfg["motto_first"]):
             continue  # the right column's motto: the left column may go on after it
-        if fclean.startswith("độc lập") or re.match(r"số\s*(?::|\d|/)", fclean):
+        if fclean.startswith(cfg["motto_second"]) or cfg["number_line"].match(fclean):
             break  # the motto's second line, or the document's number: the left column is over
         if not _is_upper(clean) or len(clean.split()) > 14:
             continue
@@ -365,7 +388,7 @@ def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | Non
     clean, word, start = found
     level = cfg["agencies"][word]
     issuer = _agency_case(clean)
-    units_in_name = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")\s+(?!hội\b)", fold(issuer)))
+    units_in_name = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")\s+(?!(?:" + cfg["not_name_after_unit"] + r")\b)", fold(issuer)))
     um = units_in_name[-1] if units_in_name else None
     place = issuer[um.end():].strip() or None if um else None
     if level is None and um:
@@ -381,8 +404,8 @@ def find_preamble_agency(text: str, start: int, end: int) -> tuple[str | None, s
     cfg = _cfg()
     words = "|".join(re.escape(w) for w in sorted(cfg["agencies"], key=len, reverse=True))
     verbs = "|".join(re.escape(v) for v in cfg["verbs"])
-    pattern = re.compile(r"(?:^|[;,:.]\s+|\n)((?:" + words + r")\s+[^\n,;:.()]{2,80}?)\s+(?:" + verbs + r")\s+(?:kế hoạch|"
-                         r"chương trình|công văn|quyết định)")
+    pattern = re.compile(r"(?:^|[;,:.]\s+|\n)((?:" + words + r")\s+[^\n,;:.()]{2,80}?)\s+(?:" + verbs + r")\s+(?:"
+                         + cfg["issued_kinds"] + ")")
     folded = fold(text[:end])
     m = pattern.search(folded, start)
     if m is None or len(m.group(1).split()) > 14:
@@ -427,7 +450,7 @@ def _agency_case(upper: str) -> str:
         two = f"{lows[i]} {lows[i + 1]}"
         if two in units and i + 2 < len(words):
             name_from = i + 2
-        elif lows[i] in units and not (lows[i] == "xã" and lows[i + 1] == "hội"):
+        elif lows[i] in units and f"{lows[i]} {lows[i + 1]}" != _cfg()["society"]:
             name_from = i + 1
     acronym = [not re.search(r"[aeiouy]", strip_accents(w)) for w in words]
     school = next((i for i, w in enumerate(lows) if w in _cfg()["school_words"]), None)
@@ -453,7 +476,7 @@ def _agency_case(upper: str) -> str:
 def _inside_sentence(folded: str, pos: int) -> bool:
     """A committee named mid-sentence ("... của Ủy ban nhân dân tỉnh ...") is not the issuer."""
     before = folded[max(0, pos - 6):pos].rstrip()
-    return before.endswith(("của", "với", "các", "và"))
+    return before.endswith(_cfg()["sentence_before"])
 
 
 def unit_mentions(text: str, unit: str) -> Counter:
@@ -507,7 +530,7 @@ def find_signer(text: str, tree: SectionTree) -> str | None:
 
 def _person_name(s: str) -> str | None:
     s = " ".join(_MARKUP.sub(" ", s).split())
-    s = re.sub(r"\s*\((?:đã ký|đã kí|ký|kí)[^)]*\)\s*$", "", s, flags=re.I)
+    s = _cfg()["signed_stamp"].sub("", s)
     words = s.split()
     if not 2 <= len(words) <= 5:
         return None
@@ -560,7 +583,7 @@ def _level(unit: str | None, name: str | None, year: int | None = None) -> str |
     cfg = _cfg()
     if unit is None:
         return None
-    since = cfg["central_cities"].get(fold(name)) if unit == fold("thành phố") and name else None
+    since = cfg["central_cities"].get(fold(name)) if unit == cfg["city_unit"] and name else None
     if since is not None and (year is None or year >= since):
         return "province"
     return cfg["units"].get(unit)
@@ -581,10 +604,10 @@ def _province_mentions(text: str) -> Counter:
     """Provinces the text names: "tỉnh Kiên Giang", and "thành phố X" when X is a province name."""
     cfg = _cfg()
     mentioned: Counter = Counter()
-    for unit in ("tỉnh", "thành phố"):
-        for name, n in unit_mentions(text, fold(unit)).items():
+    for unit in cfg["province_units"]:
+        for name, n in unit_mentions(text, unit).items():
             canonical = _canonical_province(name)
-            if canonical is None and unit == "thành phố" and fold(name) in cfg["central_cities"]:
+            if canonical is None and unit == cfg["city_unit"] and fold(name) in cfg["central_cities"]:
                 canonical = name
             if canonical:
                 mentioned[canonical] += n
@@ -630,14 +653,14 @@ def _province_of(text: str, level: str | None, unit: str | None, locality: str |
 def _plan_year(title: str | None, issue_year: int | None) -> int | None:
     if title:
         folded = fold(title)
-        for m in _YEAR_IN_TITLE.finditer(folded):
-            if folded[m.start():m.start() + 7] == "năm học":
+        for m in _cfg()["year_in_title"].finditer(folded):
+            if folded[m.start():].startswith(_cfg()["school_year"]):
                 continue
             return int(m.group("y"))
     if issue_year is None and title:
         folded = fold(title)
-        bare = {m.group(0) for m in _BARE_YEAR.finditer(folded)
-                if not re.search(r"(?:[-–]|năm|đến|tầm nhìn)\s*$", folded[:m.start()])}
+        bare = {m.group(0) for m in _cfg()["bare_year"].finditer(folded)
+                if not _cfg()["year_not_after"].search(folded[:m.start()])}
         if len(bare) == 1:  # undated "Tổ chức hoạt động hè 2022": one year, not in a range or after "năm"
             return int(bare.pop())
     return issue_year
@@ -693,7 +716,8 @@ def _locality_from_text(text: str, title: str | None, unit: str, place_line: str
             return counts.most_common(1)[0][0]
     counts = unit_mentions(text, unit)
     if place_line:
-        bare = " ".join(w for w in place_line.split() if fold(w) not in _cfg()["units"] and fold(w) != "phố")
+        city_tail = _cfg()["city_unit"].split()[-1]  # "phố" of "Thành phố Mỹ Tho"
+        bare = " ".join(w for w in place_line.split() if fold(w) not in _cfg()["units"] and fold(w) != city_tail)
         for name in counts:
             if fold(name) == fold(bare):
                 return name
@@ -701,7 +725,7 @@ def _locality_from_text(text: str, title: str | None, unit: str, place_line: str
         return counts.most_common(1)[0][0]
     if place_line:
         words = place_line.split()
-        while words and fold(words[0]) in ("thành", "phố", "thị", "xã", "trấn", *(_cfg()["units"])):
+        while words and fold(words[0]) in (*_cfg()["unit_syllables"], *_cfg()["units"]):
             words.pop(0)
         return " ".join(words) or None
     return None
