@@ -13,19 +13,15 @@ from functools import lru_cache
 
 # Old-style tone placement (hoà, thuỳ) -> new style (hòa, thùy): the tone
 # moves from the second vowel of oa/oe/uy to the first. Same length both ways.
-_TONES = {
-    "\u0300": "àèìòùỳ", "\u0301": "áéíóúý", "\u0309": "ảẻỉỏủỷ",
-    "\u0303": "ãẽĩõũỹ", "\u0323": "ạẹịọụỵ",
-}
-_BASE = "aeiouy"
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng (combining)
 
 
 def _toned(base: str, mark: str) -> str:
-    return _TONES[mark][_BASE.index(base)]
+    return unicodedata.normalize("NFC", base + mark)
 
 
 _OLD_TO_NEW: dict[str, str] = {}
-for _mark in _TONES:
+for _mark in _TONE_MARKS:
     for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
         _old = _first + _toned(_second, _mark)
         _new = _toned(_first, _mark) + _second

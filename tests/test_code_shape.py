@@ -15,7 +15,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
 MAX_VIETNAMESE_LITERALS = 60  # issue 13's bar
 # A ratchet while the words move to resources: the count may only go down, to the bar.
-VIETNAMESE_LITERALS_NOW = 184
+VIETNAMESE_LITERALS_NOW = 165
 MAX_FUNCTION_LINES = 80
 LONG_FUNCTIONS_NOW = {"pipeline.extraction.targets.extract_targets"}  # being split into a table of rules
 # Letters of Vietnamese that ASCII lacks (precomposed, NFC) and the combining tone marks.

@@ -39,9 +39,6 @@ _LEAD_RE = re.compile(r"[ \t\u00a0\u200b\ufeff|>]*(?:#{1,6}[ \t]+)?")
 _EMPH_RE = re.compile(r"(\*{1,3}|_{1,3})?[ \t]*")
 _ROMAN_RE = re.compile(r"([IVX]{1,6})(?:[ \t]*[.)][ \t]*|[ \t]*[/-][ \t]+)(?=[^\d\s])")
 _NUM_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,3})(?:[ \t]*([.)])[ \t]*|[ \t]*(/)[ \t]+|([ \t]+))(?=[^\d\s])")
-# "Điều 1." / "ĐIỀU 2:" of a decision; the dot or colon is required ("Điều 5 Luật ..." is prose)
-_ARTICLE_RE = re.compile(r"(?:Điều|ĐIỀU)[ \t]+(\d{1,3})[ \t]*[.:][ \t]*(?=\S)")
-_LETTER_RE = re.compile(r"([a-zđ])(?:[ \t]?\)[ \t]*|\.[ \t]+)(?=\S)")
 _TRAIL_RE = re.compile(r"[\s*_#|]+$")
 _MARKUP_RE = re.compile(r"[*_#`|]+")
 _SENTENCE_END = ".;…!?"
@@ -55,6 +52,12 @@ _RANK_DYNAMIC = 20  # bullets and nested "1)" items nest by first appearance
 
 
 @cache
+@cache
+def _label_patterns() -> dict[str, re.Pattern]:
+    """The labels whose words are Vietnamese (articles "Điều 1.", points "a)", "đ)"), from structure.yaml."""
+    return {kind: re.compile(p) for kind, p in load_yaml("structure.yaml")["label_patterns"].items()}
+
+
 def _config() -> dict:
     cfg = load_yaml("structure.yaml")
     return {
@@ -164,7 +167,8 @@ def _classify(text: str, m: re.Match, articles: bool = True) -> _Line | None:
     else:
         em = _EMPH_RE.match(line, pos)
         after_emph = em.end()
-        patterns = ((_ARTICLE_RE, "article"), (_ROMAN_RE, "roman"), (_NUM_RE, "num"), (_LETTER_RE, "letter"))
+        patterns = ((_label_patterns()["article"], "article"), (_ROMAN_RE, "roman"), (_NUM_RE, "num"),
+                    (_label_patterns()["letter"], "letter"))
         for pattern, k in patterns[0 if articles else 1:]:
             lm = pattern.match(line, after_emph)
             if not lm:

@@ -92,8 +92,7 @@ def check_plan(doc: Document) -> None:
     if len(text.strip()) < cfg["short_chars"]:
         doc.warnings.append(f"very short text ({len(text.strip())} characters): probably a fragment, not a whole plan")
     if not any(cue in plain for cue in cfg["plan_cues"]):
-        doc.warnings.append("no sign of a plan (no 'Kế hoạch', 'UBND', 'Căn cứ', 'nhiệm vụ'...): "
-                            "check that this file is a plan")
+        doc.warnings.append(cfg["no_plan_cue_warning"])
     bad = sample.count("\ufffd")
     if bad and bad >= 0.01 * len(sample):
         doc.warnings.append(f"{bad} undecodable characters: the text may be garbled (check the encoding)")

@@ -35,11 +35,13 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from pipeline.knowledge.loader import load_yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES_DIR = ROOT / "data" / "raw"
 CACHE = ROOT / ".cache" / "bench"
 CORPUS_VERSION = "v1"
-HEADERS = [None, "Kế hoạch - văn bản điện tử", "CỔNG THÔNG TIN ĐIỆN TỬ", "Văn bản quy phạm - bản sao"]
+HEADERS = [None, *load_yaml("synth.yaml")["running_headers"]]
 PAGE_NUMBERS = ["Trang {n}", "- {n} -", "{n}", ""]
 
 
@@ -47,7 +49,7 @@ PAGE_NUMBERS = ["Trang {n}", "- {n} -", "{n}", ""]
 
 def _variant_text(text: str, i: int) -> str:
     """The sample with a line of its own, so no two documents have the same bytes."""
-    return f"{text.rstrip()}\nBản lưu số {i:05d}.\n"
+    return f"{text.rstrip()}\n{load_yaml('synth.yaml')['copy_line'].format(i=i)}\n"
 
 
 def _rewrap(text: str, width: int) -> str:
@@ -233,7 +235,7 @@ def stage_profile(files: list[Path]) -> dict[str, float]:
                 totals[_name] += time.perf_counter() - t
         setattr(proc, name, timed)
     try:
-        proc.process_text("KẾ HOẠCH\nI. MỤC ĐÍCH\n1. Mục đích\nTriển khai công tác trẻ em.", "warm")
+        proc.process_text(load_yaml("synth.yaml")["warm_up_plan"], "warm")
         totals.clear()
         t0 = time.perf_counter()
         for f in files:

@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from pipeline.errors import PlanError
+from pipeline.knowledge.loader import load_yaml
 
 TEXT_SUFFIXES = {".txt", ".md"}
 
@@ -144,16 +145,7 @@ class InlineEngine:
 # A few lines of sample plan 003: processing them loads every lazy resource
 # (word lists, models) before a worker takes its first document, so its time
 # limit measures the document, not the start-up.
-WARM_UP_TEXT = """KẾ HOẠCH
-Triển khai thực hiện công tác trẻ em trên địa bàn huyện Sơn Hà năm 2024
-Thực hiện Kế hoạch số 76/KH-UBND ngày 26/3/2024 của UBND tỉnh về triển khai thực hiện công tác trẻ em.
-I. MỤC ĐÍCH, YÊU CẦU
-1. Mục đích
-Triển khai kịp thời, đầy đủ và có hiệu quả về công tác trẻ em trên địa bàn huyện.
-II. NỘI DUNG HOẠT ĐỘNG
-1. Tăng cường sự chỉ đạo, triển khai, phối hợp thực hiện
-a) Phòng Lao động - Thương binh và Xã hội chủ trì, báo cáo trước ngày 31/5/2024; đạt trên 95%.
-"""
+WARM_UP_TEXT = load_yaml("synth.yaml")["warm_up_plan"]
 
 
 def warm_up() -> None:

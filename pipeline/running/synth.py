@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from pipeline.knowledge.loader import load_yaml
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 _ROMAN = re.compile(r"^([IVX]{1,5})\.\s+(.*)$")
@@ -66,7 +68,7 @@ def render_pdf(
     font_size: float = 12,
     leading: float | None = None,
     margin_mm: tuple[float, float, float, float] = (20, 20, 30, 15),  # top, bottom, left, right
-    header: str | None = "Kế hoạch - văn bản điện tử",
+    header: str | None = load_yaml("synth.yaml")["running_headers"][0],
     page_number: str = "Trang {n}",  # or "- {n} -", "{n}", "" for none
     justify: bool = True,
     first_line_indent_mm: float = 10,
