@@ -23,13 +23,18 @@ from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, matching_form, squash
 
 _WINDOW = 60  # how far before a date its cue may start
-_CLAUSE_END = re.compile(r"[;!?]|\.(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•*]|[a-zđ0-9]{1,3}[.)])[ \t])")
-_PLACE_DATE = re.compile(r"[^\W\d_][^\n,;]{0,40},[ \t]*" + fold(r"ngày\s*$"))
 
 
 def _alts(words: list[str]) -> str:
     folded = sorted({fold(w) for w in words}, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded)
+
+
+def _patterns(data: dict) -> dict[str, re.Pattern]:
+    """The `patterns:` of deadlines.yaml with their "<<list>>" slots filled, compiled."""
+    def fill(p: str) -> str:
+        return re.sub(r"<<(\w+)>>", lambda m: _alts(data[m.group(1)]), p)
+    return {name: re.compile(fill(p)) for name, p in data["patterns"].items()}
 
 
 @cache
@@ -39,18 +44,14 @@ def _config() -> dict:
     for kind, words in data["cues"].items():
         for w in words:
             cue_kind[re.sub(r"\s+", " ", fold(w))] = kind
-    return {
+    return _patterns(data) | {
         "cue": re.compile(rf"(?<![\w])(?P<cue>{_alts(list(cue_kind))})\s*$"),
         "cue_kind": cue_kind,
         "range_from": re.compile(rf"(?<![\w])(?:{_alts(data['range_from'])})\s*$"),
-        "range_to": re.compile(rf"\s*(?:{_alts(data['range_to'])})\s*(?:{fold('ngày')}\s*)?"),
         "recurring": re.compile(rf"(?<![\w])(?:{_alts(data['recurring'])})(?![\w])"),
-        "not_after": re.compile(rf"(?<![\w])(?:{_alts(data['not_after'])})[\s:|]*(?:{fold('ngày')}\s*)?[\s:|]*$"),
         "holiday": re.compile(rf"(?<![\w])(?:{_alts(data['holidays'])})(?![\w])"),
-        "lunar": re.compile(rf"\s*\)?\s*(?:\(\s*)?{fold('âm lịch')}"),
         "actions": re.compile(rf"(?<![\w])(?:{_alts(data['actions'])})(?![\w])"),
         "strip": re.compile(rf"^(?:(?:{_alts(data['what_strip'])})(?![\w])[\s,]*)+"),
-        "plain_day": re.compile(fold(r"(?<![\w])ngày\s*$")),
     }
 
 
@@ -58,16 +59,17 @@ def _clause_bounds(folded: str, pos: int, end: int) -> tuple[int, int]:
     """Start and end of the clause around [pos, end) (list items, ';', full stops), capped at 250 chars."""
     lo = max(0, pos - 250)
     start = lo
-    for m in _CLAUSE_END.finditer(_mask_parens(folded, lo, pos)):
+    clause_end = _config()["clause_end"]
+    for m in clause_end.finditer(_mask_parens(folded, lo, pos)):
         start = lo + m.end()
-    m = _CLAUSE_END.search(folded, end, min(len(folded), end + 250))
+    m = clause_end.search(folded, end, min(len(folded), end + 250))
     return start, (m.start() if m else min(len(folded), end + 250))
 
 
 def _tidy(phrase: str) -> str:
     cfg = _config()
     phrase = squash(re.sub(r"[*_#]+", " ", phrase)).strip(" ,;-–:()")
-    phrase = re.sub(r"^(?:[-+•]|[a-zđ0-9]{1,3}[.)])\s+", "", phrase)
+    phrase = cfg["label"].sub("", phrase)
     m = cfg["strip"].match(fold(phrase))
     return phrase[m.end():].strip() if m else phrase
 
@@ -94,7 +96,7 @@ def _last_action_phrase(text: str, folded: str, lo: int, hi: int) -> str | None:
     for cut in reversed(cuts):
         if cfg["actions"].search(masked, cut):
             conj = None
-            for m in re.finditer(rf"(?<![\w]){fold('và')}\s+(?=(?:{cfg['actions'].pattern}))", masked[cut:]):
+            for m in cfg["and_action"].finditer(masked[cut:]):
                 conj = m
             begin = cut + conj.end() if conj else cut
             kept = re.sub(r"\([^()]*\)", " ", text[lo + begin:hi])
@@ -117,7 +119,7 @@ def _what(text: str, folded: str, cue_start: int, date_end: int, floor: int) -> 
     after_fold = folded[date_end:c_end]
     spans = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", after_fold)]
     kept = "".join(ch for i, ch in enumerate(after_text) if not any(a <= i < b for a, b in spans))
-    kept = re.split(r"[(,;]|\s(?:để|nhằm)\s", kept.lstrip(" \t\n),"), maxsplit=1)[0]
+    kept = _config()["after_stop"].split(kept.lstrip(" \t\n),"), maxsplit=1)[0]
     after = _tidy(kept)
     first_action = _config()["actions"].search(fold(after))
     if first_action:
@@ -140,14 +142,14 @@ def _excluded(folded: str, d: DateMatch, cited: list[tuple[int, int]], issue_dat
     line_left = left.rsplit("\n", 1)[-1]
     if cfg["not_after"].search(line_left):
         return True
-    if d.start < front_end and _PLACE_DATE.search(line_left):
+    if d.start < front_end and cfg["place_date"].search(line_left):
         return True
     return False
 
 
 def _place_date(text: str, pos: int) -> bool:
     """ "Phước Thạnh, ngày 20 tháng 12 năm 2021": a capitalised place, a comma, then the date."""
-    m = re.search(r"([^\W\d_]+)[ \t]*,\s*[Nn]gày\s*$", text[max(0, pos - 60):pos])
+    m = _config()["place_date_text"].search(text[max(0, pos - 60):pos])
     return bool(m) and m.group(1)[0].isupper()
 
 

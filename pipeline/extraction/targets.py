@@ -3,22 +3,22 @@
 find: values with a unit ("9,5%", "18/100.000 trẻ em", "‰") and counts after a
 count cue ("Bố trí 01 cán bộ", "ít nhất 01 địa bàn xã"); ranges ("5 - 10%")
 give two values.
-read: the words right before a value give the comparator ("xuống dưới" <,
-"đạt trên" >, "ít nhất" >=, "không quá" <=, plain =); the clause gives the
-direction (giảm, tăng, duy trì, else reach) and the indicator -- the phrase
-before the value ("Tỷ lệ ... đạt 99%") or, when nothing names it there, the
-phrase after it ("95% trẻ em dưới 5 tuổi được tiêm chủng ..."). A value joined
-by "và" to the one before shares its indicator ("dưới 5% đối với nông thôn và
-dưới 10% đối với thành thị").
-skip: ages, durations and measures, numbers inside names and references,
-years, denominators ("trên 1.000 trẻ đẻ sống"), baselines ("giảm từ 17,7%
-năm 2014") and results already reached.
-All cue words live in `resources/targets.yaml`.
+skip: a table of named rules (`SKIP_RULES`: shares, baselines, past years,
+past results, money, report sections) drops values that are not goals.
+read: a table of field builders (`FIELD_RULES`) reads each kept value: the
+words right before it give the comparator ("xuống dưới" <, "đạt trên" >,
+"ít nhất" >=, "không quá" <=, plain =); the indicator is the phrase before
+the value ("Tỷ lệ ... đạt 99%") or, when nothing names it there, the phrase
+after it ("95% trẻ em dưới 5 tuổi được tiêm chủng ..."); a value joined by
+"và" to the one before shares its indicator; the clause gives the direction
+(giảm, tăng, duy trì, else reach), the unit, the qualifier and the year.
+Every cue word and pattern lives in `resources/targets.yaml`.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,10 +28,6 @@ from pipeline.document import Metadata, SectionTree, Target
 from pipeline.extraction.numbers import NUMBER_PATTERN, is_round_denominator, parse_number
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
-
-_LABEL = re.compile(
-    r"^[\s\W_]*?(?:(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])\s*[.)]\s+|[-+•*–—▪●○◦■□➢✓>]\s*)+"
-)
 
 
 def _loose(phrase: str) -> str:
@@ -49,8 +45,15 @@ def _res() -> dict:
     return load_yaml("targets.yaml")
 
 
-@cache
-def _rx() -> dict[str, re.Pattern]:
+def _pattern(name: str) -> str:
+    """A pattern of `patterns:` with its "<<list>>" and "<<number>>" slots filled."""
+    r = _res()
+    return re.sub(r"<<(\w+)>>", lambda m: NUMBER_PATTERN if m.group(1) == "number" else _alt(r[m.group(1)]),
+                  r["patterns"][name])
+
+
+def _unit_pattern() -> tuple[str, list[str]]:
+    """One alternation of every unit form (longest first) and the unit of each group."""
     r = _res()
     unit_alts = []
     for unit, forms in r["units"].items():
@@ -64,49 +67,52 @@ def _rx() -> dict[str, re.Pattern]:
                     pat += rf"(?:\s+(?:{_alt(r['denominator_after'])})(?!\w))?"
             unit_alts.append((len(f), unit, pat))
     unit_alts.sort(reverse=True)
-    unit_re = "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(unit_alts))
+    return "|".join(f"(?P<u{i}>{p})" for i, (_, _, p) in enumerate(unit_alts)), [u for _, u, _ in unit_alts]
+
+
+def _word_patterns() -> dict[str, str]:
+    """Patterns built from the word lists of targets.yaml."""
+    r = _res()
     comps = r["comparators"]
+    denominators = _alt([d for d in r["denominator_before"] if d != "/"])
     return {
+        "comparator": rf"(?<!\w)(?P<c>{_alt([c['cue'] for c in comps])})\s*$",
+        "per_1000": rf"(?<!\w)(?:{_alt(r['per_1000_markers'])})",
+        "per_100000": rf"(?:{_alt(r['per_100000_markers'])})",
+        "lead_words": rf"^(?:[\s,;:]*(?<!\w)(?:{_alt(r['lead_words'])})(?!\w))+[\s,;:]*",
+        "tail_cuts": rf"[\s,;:]*(?<!\w)(?:{_alt(r['indicator_tail_cuts'])})(?:\s+\d{{4}})?[\s,;:]*$",
+        "stops": rf"(?:{'|'.join(re.escape(fold(s)) for s in r['indicator_stops'])})",
+        "year_heading": rf"(?<!\w)(?:{_alt(r['year_heading_words'])})(?!\w)",
+        "count_cue": rf"(?<!\w)(?:{_alt(r['count_cues'])})\s*$",
+        "count_pred": rf"(?<!\w)(?:{_alt(r['count_predicates'])})(?!\w)",
+        "not_after": rf"^[ \t]*(?:{_alt(r['not_after_value'])})(?!\w)",
+        "not_before": rf"(?<!\w)(?:{_alt(r['not_before_value'])})[\s.:]*$",
+        "denom_before": rf"(?:(?<!\w)(?:{denominators})|/)\s*$",
+        "denom_after": rf"^\s*(?:{_alt(r['denominator_after'])})(?!\w)",
+        "money": rf"(?<!\w)(?:{_alt(r['money_cues'])})(?!\w)",
+        "report_heading": rf"(?<!\w)(?:{_alt(r['report_headings'])})(?!\w)",
+        "report_exception": rf"(?<!\w)(?:{_alt(r['report_heading_exceptions'])})(?!\w)",
+        "status": rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$",
+        "past": rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)",
+        "future": rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)",
+        "indicator_word": rf"(?<!\w)(?:{_alt(r['indicator_words'])})(?!\w)",
+    }
+
+
+@cache
+def _rx() -> dict[str, re.Pattern]:
+    """Every pattern of the extractor, compiled once."""
+    unit_re, unit_names = _unit_pattern()
+    out = {name: re.compile(_pattern(name)) for name in _res()["patterns"]}
+    out |= {name: re.compile(p) for name, p in _word_patterns().items()}
+    out |= {
         "number": re.compile(rf"(?<![\w/.,\-–])(?:{NUMBER_PATTERN})"),
         "unit": re.compile(rf"[ \t]*(?:{unit_re})"),
-        "unit_names": [u for _, u, _ in unit_alts],
-        "range": re.compile(rf"[ \t]*(?:%[ \t]*)?(?:[-–—]|đến|tới)[ \t]*(?P<n>{NUMBER_PATTERN})"),
-        "comparator": re.compile(rf"(?<!\w)(?P<c>{_alt([c['cue'] for c in comps])})\s*$"),
-        "from_tail": re.compile(r"(?<!\w)(?:giảm|tăng)?\s*từ\s*$"),
-        "baseline_next": re.compile(r"[^;\n]{0,60}?(?<!\w)(?:xuống|lên|giảm|tăng)(?:\s+còn)?\s*\d"),
-        "boundary": re.compile(r"[;!?\n]|\.(?!\d)|:(?!\d)|,(?=\s*trong\s+đó(?!\w))"),
         "sentence": re.compile(r"[!?\n]|\.(?!\d)"),
-        "per_1000": re.compile(rf"(?<!\w)(?:{_alt(r['per_1000_markers'])})"),
-        "per_100000": re.compile(rf"(?:{_alt(r['per_100000_markers'])})"),
-        "lead_words": re.compile(rf"^(?:[\s,;:]*(?<!\w)(?:{_alt(r['lead_words'])})(?!\w))+[\s,;:]*"),
-        "tail_cuts": re.compile(rf"[\s,;:]*(?<!\w)(?:{_alt(r['indicator_tail_cuts'])})(?:\s+\d{{4}})?[\s,;:]*$"),
-        "stops": re.compile(rf"(?:{'|'.join(re.escape(fold(s)) for s in r['indicator_stops'])})"),
-        "qualifier": re.compile(
-            rf"\s*(?:đối\s+với\s+(?P<q>[^,;.\n]{{1,50}}?)(?=\s+(?:và|vào|đến|trong|năm)\s|\s*[,;.\n(]|$)"
-            rf"|(?:ở|tại)\s+(?:khu\s+vực\s+|vùng\s+)?(?P<p>{_alt(r['qualifier_places'])})(?!\w))"
-        ),
-        "year_after": re.compile(
-            r"[^;\n]{0,160}?(?<!\w)(?<!so\s+với\s+)(?<!so\s+với\s+cùng\s+kỳ\s+)"
-            r"(?:(?:vào|đến|tới|trong)\s+(?:cuối\s+)?)?năm\s+(\d{4})(?!\d)"),
-        "year_before": re.compile(r"(?<!\w)(?:vào|đến|tới)\s+(?:cuối\s+)?năm\s+(\d{4})(?!\d)"),
-        "year_heading": re.compile(rf"(?<!\w)(?:{_alt(r['year_heading_words'])})(?!\w)"),
-        "outlook": re.compile(rf"(?:{_alt(r['year_outlook_words'])})\s+(?:đến\s+)?năm\s+\d{{4}}"),
-        "count_cue": re.compile(rf"(?<!\w)(?:{_alt(r['count_cues'])})\s*$"),
-        "count_pred": re.compile(rf"(?<!\w)(?:{_alt(r['count_predicates'])})(?!\w)"),
-        "not_after": re.compile(rf"^[ \t]*(?:{_alt(r['not_after_value'])})(?!\w)"),
-        "not_before": re.compile(rf"(?<!\w)(?:{_alt(r['not_before_value'])})[\s.:]*$"),
-        "denom_before": re.compile(rf"(?:(?<!\w)(?:{_alt([d for d in r['denominator_before'] if d != '/'])})|/)\s*$"),
-        "denom_after": re.compile(rf"^\s*(?:{_alt(r['denominator_after'])})(?!\w)"),
-        "money": re.compile(rf"(?<!\w)(?:{_alt(r['money_cues'])})(?!\w)"),
-        "report_heading": re.compile(rf"(?<!\w)(?:{_alt(r['report_headings'])})(?!\w)"),
-        "report_exception": re.compile(rf"(?<!\w)(?:{_alt(r['report_heading_exceptions'])})(?!\w)"),
-        "past_year": re.compile(r"(?<!\w)(?<!(?:đến|vào|tới|với|từ)\s+)năm\s+(\d{4})(?!\d)"),
-        "status": re.compile(rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$"),
-        "past": re.compile(rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)"),
-        "future": re.compile(rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)"),
         "noun": re.compile(r"^[ \t]*(?P<w>[^\W\d_]+)"),
-        "indicator_word": re.compile(rf"(?<!\w)(?:{_alt(r['indicator_words'])})(?!\w)"),
     }
+    out["unit_names"] = unit_names
+    return out
 
 
 @cache
@@ -136,6 +142,13 @@ class _Value:
     open_end: str | None = None  # ">=" for "90% trở lên", "<=" for "... trở xuống"
 
 
+def _unit_at(folded: str, pos: int) -> tuple[str, int] | None:
+    """(unit, end) of a unit written right at `pos`."""
+    rx = _rx()
+    u = rx["unit"].match(folded, pos)
+    return (rx["unit_names"][int(u.lastgroup[1:])], u.end()) if u else None
+
+
 def _find_values(folded: str) -> list[_Value]:
     rx = _rx()
     out: list[_Value] = []
@@ -151,21 +164,19 @@ def _find_values(folded: str) -> list[_Value]:
         rng = rx["range"].match(folded, m.end())
         if rng:
             second = parse_number(rng.group("n"))
-            u = rx["unit"].match(folded, rng.end())
+            u = _unit_at(folded, rng.end())
             if second is not None and u and second > value:
-                unit = rx["unit_names"][int(u.lastgroup[1:])]
-                out.append(_Value(m.start(), m.end(), m.end(), value, unit, "low"))
-                out.append(_Value(rng.start("n"), rng.end(), u.end(), second, unit, "high"))
-                pos = u.end()
+                out.append(_Value(m.start(), m.end(), m.end(), value, u[0], "low"))
+                out.append(_Value(rng.start("n"), rng.end(), u[1], second, u[0], "high"))
+                pos = u[1]
                 continue
-        u = rx["unit"].match(folded, m.end())
+        u = _unit_at(folded, m.end())
         if u:
-            unit = rx["unit_names"][int(u.lastgroup[1:])]
-            v = _Value(m.start(), m.end(), u.end(), value, unit)
-            tail = re.match(r"[ \t]*trở[ \t]+(lên|xuống)(?!\w)", folded[u.end():u.end() + 20])
+            v = _Value(m.start(), m.end(), u[1], value, u[0])
+            tail = rx["open_end"].match(folded[u[1]:u[1] + 20])
             if tail:
                 v.end += tail.end()
-                v.open_end = ">=" if tail.group(1) == "lên" else "<="
+                v.open_end = ">=" if tail.group("ge") else "<="
             out.append(v)
             pos = v.end
         else:
@@ -197,7 +208,7 @@ def _is_count(folded: str, v: _Value, seg: str, clause_end: int) -> bool:
         return False
     if rx["count_cue"].search(seg) or rx["comparator"].search(seg):
         return True
-    at_item_start = not _LABEL.sub("", seg).strip(" \t,;:-")
+    at_item_start = not rx["label"].sub("", seg).strip(" \t,;:-")
     return at_item_start and bool(rx["count_pred"].search(folded, v.end, clause_end))
 
 
@@ -215,12 +226,12 @@ def _clean_indicator(text: str, folded: str, a: int, b: int) -> str | None:
     """The indicator text[a:b] with labels, lead verbs and trailing cuts removed."""
     rx = _rx()
     seg = folded[a:b]
-    lab = _LABEL.match(seg)
+    lab = rx["label"].match(seg)
     if lab:
         a += lab.end()
     while True:  # "Phấn đấu đến năm 2030, tỷ lệ ...": lead verbs and years before the indicator
         seg = folded[a:b]
-        lead = rx["lead_words"].match(seg) or re.match(r"[\s,;:]*(?:(?:(?:đến|vào|trong|tới)\s+)?năm\s+)?\d{4}(?!\d)[\s,;:]*", seg)
+        lead = rx["lead_words"].match(seg) or rx["lead_year"].match(seg)
         if not lead or not lead.end():
             break
         a += lead.end()
@@ -269,13 +280,19 @@ def _year_before(folded: str, clause_start: int, pos: int) -> int | None:
     return int(ym.group(1))
 
 
+def _headings_above(folded: str, tree: SectionTree, pos: int) -> list[str]:
+    """The headings of the sections that hold `pos`, innermost first."""
+    heads = []
+    for s in tree.ancestors(tree.section_at(pos)):
+        end = s.heading_end if s.heading_end > s.start else s.start + len(s.heading) + 12
+        heads.append(folded[s.start:min(end, len(folded))])
+    return heads
+
+
 def _year_from_headings(folded: str, tree: SectionTree, pos: int) -> int | None:
     rx = _rx()
-    heads: list[str] = []
     if tree.sections:
-        for s in tree.ancestors(tree.section_at(pos)):
-            end = s.heading_end if s.heading_end > s.start else s.start + len(s.heading) + 12
-            heads.append(folded[s.start:min(end, len(folded))])
+        heads = _headings_above(folded, tree, pos)
     else:  # no section tree: the nearest "Mục tiêu ..." lines above
         lines = folded[max(0, pos - 4000):pos].split("\n")[:-1]
         heads = [ln for ln in reversed(lines) if len(ln) < 160 and rx["year_heading"].search(ln)][:3]
@@ -283,7 +300,7 @@ def _year_from_headings(folded: str, tree: SectionTree, pos: int) -> int | None:
         if not rx["year_heading"].search(h):
             continue
         h = rx["outlook"].sub(" ", h)
-        m = re.search(r"(?<!\w)(?:đến|vào|tới)?\s*năm\s+(\d{4})(?!\d)", h)
+        m = rx["heading_year"].search(h)
         if m:
             return int(m.group(1))
     return None
@@ -293,10 +310,7 @@ def _in_report_section(folded: str, tree: SectionTree, pos: int) -> bool:
     """Inside "Kết quả thực hiện ...", "Tình hình ...": values there are results, not goals."""
     rx = _rx()
     if tree.sections:
-        heads = []
-        for s in tree.ancestors(tree.section_at(pos)):
-            end = s.heading_end if s.heading_end > s.start else s.start + len(s.heading) + 12
-            heads.append(folded[s.start:min(end, len(folded))])
+        heads = _headings_above(folded, tree, pos)
     else:  # the nearest Roman-numbered heading above
         roman = list(re.finditer(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/]\s*([^\n]{0,150})$", folded[:pos]))
         heads = [roman[-1].group(1)] if roman else []
@@ -315,6 +329,221 @@ def _plan_year(text: str, meta: Metadata | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# ---------------------------------------------------------------- one value being read
+
+
+@dataclass
+class _Candidate:
+    """A value with the spans around it; the field rules fill in the rest."""
+
+    text: str
+    folded: str
+    tree: SectionTree
+    plan_year: int | None
+    values: list[_Value]
+    i: int
+    v: _Value
+    clause_start: int
+    clause_end: int
+    seg_start: int  # where this value's own words start (after the value before, in one clause)
+    seg: str
+    prev_target: Target | None
+    window_end: int  # the next value with a unit, or the clause end
+    year_m: re.Match | None  # a year written after the value
+    comparator: str = "="
+    fixed_dir: str | None = None
+    comp_start: int = 0
+    comp_m: re.Match | None = None
+    indicator: str | None = None
+    inherited: bool = False
+    direction: str = "reach"
+    unit: str = "count"
+    qualifier: str | None = None
+    end: int = 0
+    year: int | None = None
+
+    @property
+    def written_year(self) -> int | None:
+        return int(self.year_m.group(1)) if self.year_m else None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A named rule: the resource pattern it reads and what it does with it."""
+
+    name: str
+    pattern: str  # a key of _rx(), from resources/targets.yaml
+    apply: Callable[[_Candidate, re.Pattern], bool]
+
+
+def _is_share(c: _Candidate, p: re.Pattern) -> bool:
+    return bool(p.search(c.seg))
+
+
+def _is_baseline(c: _Candidate, p: re.Pattern) -> bool:
+    return (c.v.bound is None and bool(p.search(c.seg))
+            and bool(_rx()["baseline_next"].match(c.folded, c.v.end, c.clause_end)))
+
+
+def _is_past_year(c: _Candidate, p: re.Pattern) -> bool:
+    year = c.written_year
+    return year is not None and c.plan_year is not None and year < c.plan_year
+
+
+def _is_past_result(c: _Candidate, p: re.Pattern) -> bool:
+    rx, v = _rx(), c.v
+    sent = [m.end() for m in rx["sentence"].finditer(c.folded, max(0, v.start - 400), v.start)]
+    sentence = c.folded[sent[-1] if sent else max(0, v.start - 400):v.start]
+    return not rx["future"].search(sentence) and bool(
+        p.search(sentence)
+        or (c.plan_year and any(int(y) < c.plan_year for y in rx["past_year"].findall(sentence))))
+
+
+def _is_money(c: _Candidate, p: re.Pattern) -> bool:
+    return bool(p.search(c.folded, c.clause_start, c.v.start))
+
+
+def _is_in_report(c: _Candidate, p: re.Pattern) -> bool:
+    return _in_report_section(c.folded, c.tree, c.v.start)
+
+
+# A value any of these rules fires on is not a goal.
+SKIP_RULES: tuple[_Rule, ...] = (
+    _Rule("share", "status", _is_share),  # "chiếm 30% dân số"
+    _Rule("baseline", "from_tail", _is_baseline),  # "giảm từ 4,2% ... xuống còn 3,1%"
+    _Rule("past_year", "year_after", _is_past_year),  # "... 96% năm 2021" in a 2024 plan
+    _Rule("past_result", "past", _is_past_result),  # "Năm qua, ... đã đạt 97%"
+    _Rule("money", "money", _is_money),  # "Ngân sách tỉnh hỗ trợ 70%"
+    _Rule("report_section", "report_heading", _is_in_report),  # under "I. KẾT QUẢ THỰC HIỆN"
+)
+
+
+# ---------------------------------------------------------------- the fields of a kept value
+
+
+def _read_comparator(c: _Candidate) -> bool:
+    """The words right before the value ("xuống dưới", "ít nhất"); a range's ends are >= and <=."""
+    rx, v = _rx(), c.v
+    c.comp_m = rx["comparator"].search(c.seg) if c.seg else None
+    c.comp_start = v.start
+    if c.comp_m:
+        c.comparator, c.fixed_dir = _comparator_table()[re.sub(r"\s+", " ", c.comp_m.group("c"))]
+        c.comp_start = c.seg_start + c.comp_m.start()
+    if v.bound == "low":
+        c.comparator = ">="
+        fm = rx["range_from"].search(c.seg)
+        c.comp_start = c.seg_start + fm.start() if fm else v.start
+    elif v.bound == "high":
+        c.comparator, c.comp_start = "<=", v.start
+    if v.open_end:
+        c.comparator = v.open_end
+    return True
+
+
+def _read_indicator(c: _Candidate) -> bool:
+    """Before the value, else inherited ("... và dưới 10%"), else after it; no indicator, no target."""
+    rx, v, text, folded = _rx(), c.v, c.text, c.folded
+    indicator = None if v.bound == "high" else _clean_indicator(text, folded, c.seg_start, c.comp_start)
+    measure_only = indicator and not re.sub(rx["indicator_word"], "", fold(indicator)).strip()
+    if indicator and (measure_only or not rx["indicator_word"].search(folded, c.seg_start, c.comp_start)):
+        # "…, đảm bảo 100% trẻ em là người bị hại …": the phrase after names it
+        after = _indicator_after(text, folded, v.end, c.window_end) if v.bound is None else None
+        indicator = after or indicator
+    prev = c.prev_target
+    c.inherited = prev is not None and indicator is None and (
+        v.bound == "high" or not rx["shared_link"].sub("", folded[c.seg_start:c.comp_start]))
+    if c.inherited:
+        indicator = prev.indicator
+        if not c.comp_m and v.bound is None:
+            c.comparator = prev.comparator
+    elif indicator is None:
+        after_start, stop = v.end, c.window_end
+        if v.bound == "low" and c.i + 1 < len(c.values):  # "giảm 5 - 10% số trẻ em ...": read after the range
+            after_start = c.values[c.i + 1].end
+            stop = min(c.values[c.i + 2].start if c.i + 2 < len(c.values) else len(folded), c.clause_end)
+        indicator = _indicator_after(text, folded, after_start, stop)
+    c.indicator = indicator
+    return bool(indicator)
+
+
+def _read_direction(c: _Candidate) -> bool:
+    """Fixed by the comparator cue, else shared, else the clause's verbs (giảm, tăng, duy trì)."""
+    v = c.v
+    if c.fixed_dir:
+        c.direction = c.fixed_dir
+    elif c.inherited:
+        c.direction = c.prev_target.direction
+    else:
+        region = c.folded[c.clause_start if v.unit is None else c.seg_start:v.start]
+        c.direction = _direction(region) or ("decrease" if c.comparator in ("<", "<=") else "reach")
+        if v.bound is not None and _direction(c.folded[c.clause_start:v.start]) in ("decrease", "increase"):
+            c.direction = _direction(c.folded[c.clause_start:v.start])
+    return True
+
+
+def _read_unit(c: _Candidate) -> bool:
+    """The unit written; a "%" in a clause marked "(p/1000)" is per 1,000."""
+    rx, v, folded = _rx(), c.v, c.folded
+    unit = v.unit or "count"
+    clause = folded[c.clause_start:min(c.window_end, c.clause_end)]
+    seg_own = folded[c.seg_start:v.end]
+    if unit == "%" and (rx["per_1000"].search(seg_own) or (c.inherited and c.prev_target.unit == "per_1000")):
+        unit = "per_1000"
+    elif unit == "%" and rx["per_1000"].search(clause) and not rx["per_1000"].search(folded[v.end:c.clause_end]):
+        unit = "per_1000"
+    c.unit = unit
+    return True
+
+
+def _read_qualifier(c: _Candidate) -> bool:
+    """"đối với nông thôn" after the value; a count's evidence takes the noun counted."""
+    rx, folded = _rx(), c.folded
+    c.end = c.v.end
+    q = rx["qualifier"].match(folded, c.v.end, c.window_end)
+    if q:
+        g = "q" if q.group("q") else "p"
+        c.qualifier = c.text[q.start(g):q.end(g)].strip()
+        c.end = q.end(g)
+    if c.unit == "count":
+        noun = re.match(r"(?:[ \t]+[^\W\d_]+){1,4}", folded[c.end:c.window_end])
+        if noun:
+            c.end += noun.end()
+    return True
+
+
+def _read_year(c: _Candidate) -> bool:
+    """Written after the value, else before it in the clause or line, else in a heading above."""
+    year = c.written_year
+    if year is None:
+        year = _year_before(c.folded, c.clause_start, c.v.start)
+    if year is None:
+        year = _year_from_headings(c.folded, c.tree, c.v.start)
+    c.year = year
+    return True
+
+
+# The fields of a kept value, read in this order; a rule returning False drops the value.
+FIELD_RULES: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
+    ("comparator", _read_comparator),
+    ("indicator", _read_indicator),
+    ("direction", _read_direction),
+    ("unit", _read_unit),
+    ("qualifier", _read_qualifier),
+    ("target_year", _read_year),
+)
+
+
+def _next_unit_starts(values: list[_Value], default: int) -> list[int]:
+    """For each value, where the next value with a unit starts (one pass, not a scan per value)."""
+    out = [default] * len(values)
+    nxt = default
+    for j in range(len(values) - 1, -1, -1):
+        out[j] = nxt
+        if values[j].unit is not None:
+            nxt = values[j].start
+    return out
+
+
 def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
                     plan_year: int | None = None) -> list[Target]:
     """One target per value, with comparator, direction, indicator, unit, year and qualifier.
@@ -325,127 +554,35 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
         return []
     folded = _matching_text(text, folded)
     rx = _rx()
-    comp_table = _comparator_table()
     plan_year = _plan_year(text, meta) if plan_year is None else plan_year
     bounds = _clause_bounds(folded)
     values = _find_values(folded)
+    next_unit = _next_unit_starts(values, len(folded))
+    skip_rules = [(rule, rx[rule.pattern]) for rule in SKIP_RULES]
     out: list[Target] = []
     prev: tuple[int, int, Target | None] | None = None  # (clause_start, end, target) of the last candidate
-
     for i, v in enumerate(values):
         k = bisect.bisect_right(bounds, v.start) - 1
         clause_start = bounds[k] if k >= 0 else 0
         clause_end = bounds[k + 1] - 1 if k + 1 < len(bounds) else len(folded)
         same_clause = prev is not None and prev[0] == clause_start
         seg_start = prev[1] if same_clause else clause_start
-        seg = folded[seg_start:v.start]
-        if v.bound == "high":
-            seg = ""
+        seg = "" if v.bound == "high" else folded[seg_start:v.start]
         if v.unit is None and not _is_count(folded, v, seg, clause_end):
             continue
         prev_target = prev[2] if same_clause else None
         prev = (clause_start, v.end, None)
-
-        # shares, baselines and results already reached
-        if rx["status"].search(seg):
+        window_end = min(next_unit[i], clause_end)
+        c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
+                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end))
+        if any(rule.apply(c, p) for rule, p in skip_rules):
             continue
-        if v.bound is None and rx["from_tail"].search(seg) and rx["baseline_next"].match(folded, v.end, clause_end):
+        if not all(read(c) for _, read in FIELD_RULES):
             continue
-        nxt = next((w.start for w in values[i + 1:] if w.unit is not None), len(folded))
-        window_end = min(nxt, clause_end)
-        year_m = rx["year_after"].match(folded, v.end, window_end)
-        year = int(year_m.group(1)) if year_m else None
-        if year is not None and plan_year is not None and year < plan_year:
-            continue
-        sent = [m.end() for m in rx["sentence"].finditer(folded, max(0, v.start - 400), v.start)]
-        sentence = folded[sent[-1] if sent else max(0, v.start - 400):v.start]
-        if not rx["future"].search(sentence) and (
-                rx["past"].search(sentence)
-                or (plan_year and any(int(y) < plan_year for y in rx["past_year"].findall(sentence)))):
-            continue
-        if rx["money"].search(folded, clause_start, v.start) or _in_report_section(folded, tree, v.start):
-            continue
-
-        # comparator and direction fixed by the words right before the value
-        comp_m = rx["comparator"].search(seg) if seg else None
-        comparator, fixed_dir, comp_start = "=", None, v.start
-        if comp_m:
-            comparator, fixed_dir = comp_table[re.sub(r"\s+", " ", comp_m.group("c"))]
-            comp_start = seg_start + comp_m.start()
-        if v.bound == "low":
-            comparator = ">="
-            fm = re.search(r"(?<!\w)từ\s*$", seg)
-            comp_start = seg_start + fm.start() if fm else v.start
-        elif v.bound == "high":
-            comparator, comp_start = "<=", v.start
-        if v.open_end:
-            comparator = v.open_end
-
-        # indicator: before the value, else inherited ("... và dưới 10%"), else after it
-        indicator = None if v.bound == "high" else _clean_indicator(text, folded, seg_start, comp_start)
-        measure_only = indicator and not re.sub(rx["indicator_word"], "", fold(indicator)).strip()
-        if indicator and (measure_only or not rx["indicator_word"].search(folded, seg_start, comp_start)):
-            # "…, đảm bảo 100% trẻ em là người bị hại …": the phrase after names it
-            after = _indicator_after(text, folded, v.end, window_end) if v.bound is None else None
-            indicator = after or indicator
-        inherited = prev_target is not None and indicator is None and (
-            v.bound == "high" or not re.sub(r"[\W\d_]|(?<!\w)(?:và|hoặc|còn)(?!\w)", "", folded[seg_start:comp_start]))
-        if inherited:
-            indicator = prev_target.indicator
-            if not comp_m and v.bound is None:
-                comparator = prev_target.comparator
-        elif indicator is None:
-            after_start, stop = v.end, window_end
-            if v.bound == "low" and i + 1 < len(values):  # "giảm 5 - 10% số trẻ em ...": read after the range
-                after_start = values[i + 1].end
-                stop = min(values[i + 2].start if i + 2 < len(values) else len(folded), clause_end)
-            indicator = _indicator_after(text, folded, after_start, stop)
-        if not indicator:
-            continue
-
-        if fixed_dir:
-            direction = fixed_dir
-        elif inherited:
-            direction = prev_target.direction
-        else:
-            region = folded[clause_start if v.unit is None else seg_start:v.start]
-            direction = _direction(region) or ("decrease" if comparator in ("<", "<=") else "reach")
-            if v.bound is not None and _direction(folded[clause_start:v.start]) in ("decrease", "increase"):
-                direction = _direction(folded[clause_start:v.start])
-
-        unit = v.unit or "count"
-        clause = folded[clause_start:min(window_end, clause_end)]
-        seg_own = folded[seg_start:v.end]
-        if unit == "%" and (rx["per_1000"].search(seg_own) or (inherited and prev_target.unit == "per_1000")):
-            unit = "per_1000"
-        elif unit == "%" and rx["per_1000"].search(clause) and not rx["per_1000"].search(folded[v.end:clause_end]):
-            unit = "per_1000"
-
-        end = v.end
-        qualifier = None
-        q = rx["qualifier"].match(folded, v.end, window_end)
-        if q:
-            g = "q" if q.group("q") else "p"
-            qualifier = text[q.start(g):q.end(g)].strip()
-            end = q.end(g)
-        if unit == "count":
-            noun = re.match(r"(?:[ \t]+[^\W\d_]+){1,4}", folded[end:window_end])
-            if noun:
-                end += noun.end()
-
-        if year is None:
-            year = _year_before(folded, clause_start, v.start)
-        if year is None:
-            year = _year_from_headings(folded, tree, v.start)
-
-        if year_m:
-            end_of_value = year_m.end()
-        else:
-            end_of_value = end
-        target = Target(indicator=indicator, value=v.value, unit=unit, comparator=comparator,
-                        direction=direction, target_year=year, qualifier=qualifier,
-                        text=text[comp_start:end], start=comp_start, end=end,
-                        section=tree.section_at(comp_start))
+        target = Target(indicator=c.indicator, value=v.value, unit=c.unit, comparator=c.comparator,
+                        direction=c.direction, target_year=c.year, qualifier=c.qualifier,
+                        text=text[c.comp_start:c.end], start=c.comp_start, end=c.end,
+                        section=tree.section_at(c.comp_start))
         out.append(target)
-        prev = (clause_start, end_of_value, target)
+        prev = (clause_start, c.year_m.end() if c.year_m else c.end, target)
     return out

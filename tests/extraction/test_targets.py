@@ -6,6 +6,7 @@ excerpts of other provinces are read at run time only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Metadata, Section, SectionTree, Target
+from pipeline.extraction import targets as targets_module
 from pipeline.extraction.targets import extract_targets
+from pipeline.knowledge.loader import load_yaml
+from pipeline.textutils import fold
 
 
 def targets(text: str, year: int | None = None, tree: SectionTree | None = None) -> list[Target]:
@@ -286,3 +290,65 @@ def test_other_provinces_more_styles(excerpts_dir: Path) -> None:
 def test_excerpts_never_raise_and_offsets_are_exact(excerpts_dir: Path) -> None:
     for path in sorted(excerpts_dir.glob("x_*.txt")):
         targets(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- the named rules, one real sentence each
+
+# (sentence, plan year, the value the rule drops); seed sentences quoted, the rest invented in their shape
+SKIP_RULE_SENTENCES = {
+    "share": ("Trẻ em dưới 16 tuổi chiếm 30% dân số của tỉnh.", None, 30.0),
+    "baseline": ("- Tỷ lệ trẻ em bỏ học giảm từ 4,2% xuống còn 3,1% vào năm 2025.", 2024, 4.2),
+    "past_year": ("- Tỷ lệ trẻ em được tiêm chủng đầy đủ đạt 96% năm 2021.", 2024, 96.0),
+    "past_result": ("Năm qua, tỷ lệ trẻ em được khám sức khỏe định kỳ đã đạt 97%.", None, 97.0),
+    "money": ("- Ngân sách tỉnh hỗ trợ 70% kinh phí xây dựng nhà văn hóa cho trẻ em.", None, 70.0),
+    "report_section": ("I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Tỷ lệ trẻ em được tiêm chủng đạt 96%.", 2024, 96.0),
+}
+
+
+@pytest.mark.parametrize("name", [r.name for r in targets_module.SKIP_RULES])
+def test_each_skip_rule_drops_its_value(name: str, monkeypatch) -> None:
+    sent, year, value = SKIP_RULE_SENTENCES[name]
+    assert value not in [t.value for t in targets(sent, year=year)]
+    # without the rule the value would be read as a target: the rule is what drops it
+    monkeypatch.setattr(targets_module, "SKIP_RULES", tuple(r for r in targets_module.SKIP_RULES if r.name != name))
+    assert value in [t.value for t in targets(sent, year=year)]
+
+
+# (sentence, field, expected value of that field on the first target)
+FIELD_RULE_SENTENCES = {
+    "comparator": ("- Tỷ lệ trẻ em bỏ học không quá 2%.", "comparator", "<="),
+    "indicator": ("- Phân đấu trên 95% trẻ em sinh ra được làm giấy khai sinh đúng hạn;", "indicator",
+                  "trẻ em sinh ra được làm giấy khai sinh đúng hạn"),  # 001
+    "direction": ("- Duy trì tỷ lệ huy động trẻ em 5 tuổi học mẫu giáo đạt trên 98%;", "direction", "maintain"),  # 001
+    "unit": ("- Giảm tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống (p/1000) dưới 9,5%;", "unit",
+             "per_1000"),  # 001
+    "qualifier": ("giảm tỷ lệ trẻ dưới 5 tuổi thừa cân béo phì xuống dưới 5% đối với nông thôn", "qualifier",
+                  "nông thôn"),  # 001
+    "target_year": ("- 70.000 ngôi nhà của trẻ em đạt tiêu chí Ngôi nhà an toàn vào năm 2025.", "target_year", 2025),
+}
+
+
+@pytest.mark.parametrize("name", [n for n, _ in targets_module.FIELD_RULES])
+def test_each_field_rule_reads_its_field(name: str) -> None:
+    sent, field, expected = FIELD_RULE_SENTENCES[name]
+    assert getattr(targets(sent)[0], field) == expected
+
+
+def test_every_rule_has_its_sentence() -> None:
+    assert set(SKIP_RULE_SENTENCES) == {r.name for r in targets_module.SKIP_RULES}
+    assert set(FIELD_RULE_SENTENCES) == {n for n, _ in targets_module.FIELD_RULES}
+
+
+def _vietnamese_words(pattern: str) -> list[str]:
+    """The words of a pattern that have a letter ASCII lacks (escapes like \\W and group names are ASCII)."""
+    return [w for w in re.findall(r"[^\W\d_]+", re.sub(r"\\.", " ", pattern)) if not w.isascii()]
+
+
+@pytest.mark.parametrize("resource", ["targets.yaml", "deadlines.yaml"])
+def test_resource_patterns_are_written_folded(resource: str) -> None:
+    """The patterns run on folded text, so their words must already be in folded form."""
+    for name, pattern in load_yaml(resource)["patterns"].items():
+        if name.endswith("_text"):  # run on the original text on purpose
+            continue
+        for word in _vietnamese_words(pattern):
+            assert fold(word) == word, f"{resource}: pattern {name} has {word!r}, not written folded"
