@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from pipeline.exports.files import atomic_path
 from pipeline.exports.parquet_export import CHUNK_ROWS
+from pipeline.exports.tables import LIST_SEP
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,11 +32,15 @@ _TRIGGER_PATTERN = "^[" + "".join("\\" + c if c in "-^]\\" else c for c in FORMU
 
 
 def _excel_safe(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """One column as Excel should see it: text neutralised, true/false and ISO dates as text, numbers bare.
+    """One column as Excel should see it: text neutralised, lists `; `-joined, true/false and ISO dates
+    as text, numbers bare.
 
     Column-wise in Arrow (no Python per cell); text follows `neutralise`. Missing values are empty cells.
     """
     kind = column.type
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):  # a list cell: its items joined, as text
+        column = pc.binary_join(column, LIST_SEP)
+        kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         runs = pc.match_substring_regex(column, _TRIGGER_PATTERN)
         column = pc.if_else(runs, pc.binary_join_element_wise("'", column, ""), column)

@@ -18,10 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.exports.files import atomic_path
-from pipeline.exports.tables import SCHEMA, _to_float, _to_int, parse_date
+from pipeline.exports.tables import SCHEMA, _to_float, _to_int, _to_list, parse_date
 
 ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-               "date": pa.date32()}
+               "date": pa.date32(), "list": pa.list_(pa.string())}
 CHUNK_ROWS = 5_000  # rows buffered per table before they go to disk as one row group
 COMPRESSION = "zstd"
 
@@ -44,7 +44,7 @@ def _bool(v: Any) -> bool | None:
 
 # The same conversions as tables.to_frame, so both paths give the same cells.
 _CONVERT: dict[str, Callable[[Any], Any]] = {"string": _str, "int": _to_int, "float": _to_float, "bool": _bool,
-                                             "date": parse_date}
+                                             "date": parse_date, "list": _to_list}
 
 
 def rows_to_arrow(rows: list[dict], table: str) -> pa.Table:

@@ -102,7 +102,7 @@ def _instruments(con: duckdb.DuckDBPyConnection, plan_of: dict[str, str], with_p
     rows = []
     for r in inst.itertuples(index=False):
         cited_by = ", ".join(_plan_link(d, plan_of.get(d, d), with_page)
-                             for d in str(r.doc_ids or "").split("; ") if d)
+                             for d in (r.doc_ids if r.doc_ids is not None else []) if d)
         corpus = _plan_link(r.corpus_doc_id, plan_of.get(r.corpus_doc_id, r.corpus_doc_id), with_page) \
             if isinstance(r.corpus_doc_id, str) else ""
         rows.append(f"<tr><td>{_e(r.type)}</td><td>{_e(r.number)}</td><td>{_e(r.name)}</td><td>{_e(r.date)}</td>"

@@ -22,7 +22,7 @@ import pandas as pd
 from pipeline.knowledge.indicators import get_indicator, normalize_indicator
 from pipeline.textutils import fold, squash
 
-# (column, type) per table; type is one of string | int | float | bool | date.
+# (column, type) per table; type is one of string | int | float | bool | date | list (a list of strings).
 SPAN = [("section", "string"), ("start", "int"), ("end", "int"), ("evidence", "string")]
 SCHEMA: dict[str, list[tuple[str, str]]] = {
     "documents": [
@@ -33,7 +33,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("admin_level", "string"), ("province", "string"), ("province_2025", "string"),
         ("locality", "string"), ("year", "int"), ("title", "string"), ("signer", "string"),
         ("n_sections", "int"), ("n_tasks", "int"), ("n_citations", "int"), ("n_agencies", "int"),
-        ("n_deadlines", "int"), ("n_targets", "int"), ("warnings", "string"), ("pipeline_version", "string"),
+        ("n_deadlines", "int"), ("n_targets", "int"), ("warnings", "list"), ("pipeline_version", "string"),
     ],
     "sections": [
         ("doc_id", "string"), ("section", "string"), ("level", "int"), ("label", "string"),
@@ -41,7 +41,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     ],
     "tasks": [
         ("doc_id", "string"), ("task_id", "string"), *SPAN, ("label", "string"),
-        ("themes", "string"), ("activities", "string"), ("agencies", "string"),
+        ("themes", "list"), ("activities", "list"), ("agencies", "list"),
     ],
     "task_themes": [
         ("doc_id", "string"), ("task_id", "string"), *SPAN, ("kind", "string"), ("theme", "string"),
@@ -54,7 +54,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     "instruments": [
         ("key", "string"), ("type", "string"), ("number", "string"), ("name", "string"), ("date", "date"),
         ("issuer", "string"), ("issuer_level", "string"), ("n_plans", "int"), ("n_mentions", "int"),
-        ("doc_ids", "string"), ("corpus_doc_id", "string"), ("doc_id", "string"), *SPAN,
+        ("doc_ids", "list"), ("corpus_doc_id", "string"), ("doc_id", "string"), *SPAN,
     ],
     "agencies": [
         ("doc_id", "string"), *SPAN, ("name", "string"), ("sector", "string"), ("level", "string"),
@@ -78,7 +78,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     ],
 }
 TABLES = list(SCHEMA)
-LIST_SEP = "; "  # joins list cells (themes, doc_ids) so every format holds them as plain text
+LIST_SEP = "; "  # joins list cells (themes, doc_ids) where a format has no lists (CSV, the workbook)
 
 LEVEL_WORDS = {"central": "trung ương", "province": "tỉnh", "district": "huyện", "commune": "xã"}
 
@@ -235,7 +235,7 @@ def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list
         **{k: meta.get(k) for k in ("doc_type", "number", "issue_date", "issuer", "admin_level",
                                     "province", "province_2025", "locality", "year", "title", "signer")},
         **{f"n_{k}": n for k, n in counts.items()},
-        "warnings": LIST_SEP.join(record.get("warnings") or []) or None,
+        "warnings": list(record.get("warnings") or []),
         "pipeline_version": record.get("pipeline_version"),
     })
     if duplicate_of is not None:
@@ -254,7 +254,7 @@ def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list
                 "start": t.get("start"), "end": t.get("end"), "evidence": t.get("text")}
         rows["tasks"].append({
             **task, "label": t.get("label"),
-            **{k: LIST_SEP.join(t.get(k) or []) or None for k in ("themes", "activities", "agencies")},
+            **{k: list(t.get(k) or []) for k in ("themes", "activities", "agencies")},
         })
         for kind, key in (("theme", "themes"), ("activity", "activities")):
             for theme in t.get(key) or []:
@@ -356,7 +356,7 @@ class CitationFinisher:
             rows.append({
                 **{k: inst.get(k) for k in ("key", "type", "number", "name", "date", "issuer", "issuer_level",
                                             "n_plans", "n_mentions", "corpus_doc_id")},
-                "doc_ids": LIST_SEP.join(doc_ids) if isinstance(doc_ids, list | tuple) else doc_ids,
+                "doc_ids": list(doc_ids) if isinstance(doc_ids, list | tuple) else _to_list(doc_ids),
                 **{k: mention.get(k) for k in ("doc_id", "section", "start", "end", "evidence")},
             })
         rows.sort(key=lambda r: (-(r["n_plans"] or 0), -(r["n_mentions"] or 0), r["key"]))
@@ -412,9 +412,20 @@ def to_frame(rows: list[dict], table: str) -> pd.DataFrame:
             data[name] = pd.array([None if v is None else bool(v) for v in values], dtype="boolean")
         elif kind == "date":
             data[name] = pd.Series([parse_date(v) for v in values], dtype="object")
+        elif kind == "list":
+            data[name] = pd.Series([_to_list(v) for v in values], dtype="object")
         else:  # pragma: no cover - SCHEMA is fixed
             raise ValueError(kind)
     return pd.DataFrame(data, columns=[c for c, _ in columns])
+
+
+def _to_list(v: Any) -> list[str] | None:
+    """A list cell: a list of strings; a joined string (an older record) is split at LIST_SEP."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return [p for p in v.split(LIST_SEP) if p]
+    return [str(x) for x in v]
 
 
 def _to_int(v: Any) -> int | None:

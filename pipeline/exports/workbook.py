@@ -37,7 +37,7 @@ from xlsxwriter.utility import xl_col_to_name
 from pipeline.exports import pivots
 from pipeline.exports.files import atomic_path
 from pipeline.exports.parquet_export import CHUNK_ROWS, iter_rows
-from pipeline.exports.tables import TABLES
+from pipeline.exports.tables import LIST_SEP, TABLES
 
 EXCEL_MAX_ROWS = 1_048_576
 MAX_TABLE_ROWS = 50_000  # per table sheet; the CSV and Parquet files hold every row
@@ -65,6 +65,8 @@ def _cell(value: Any) -> Any:
         return float(value)
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, list | tuple | np.ndarray):
+        value = LIST_SEP.join(str(v) for v in value)
     text = str(value)
     return text if len(text) <= EXCEL_MAX_CELL else text[: EXCEL_MAX_CELL - 1] + "…"
 
@@ -281,9 +283,14 @@ def _date_values(values: list, date_xf: int) -> list:
     return out
 
 
+def _list_cells(values: pa.Array, date_xf: int) -> pa.Array:
+    """A list column (themes, doc_ids): each cell its items `; `-joined, as text."""
+    return _string_cells(pc.binary_join(values, LIST_SEP), date_xf)
+
+
 _number_cells, _bool_cells, _date_cells = map(_python_cells, (_number_values, _bool_values, _date_values))
 _CELLS_BY_TYPE = {"string": _string_cells, "int64": _number_cells, "double": _number_cells, "bool": _bool_cells,
-                  "date32[day]": _date_cells}
+                  "date32[day]": _date_cells, "list<item: string>": _list_cells}
 
 
 def _can_write_xml(sheet) -> bool:

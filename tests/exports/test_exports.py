@@ -294,7 +294,8 @@ def test_data_dictionary_documents_every_real_column(dataset):
     documented = parse_dictionary(DICTIONARY)
     assert set(documented) == set(TABLES)
     out, _ = dataset
-    arrow_names = {"string": "string", "int": "int64", "float": "double", "bool": "bool", "date": "date32[day]"}
+    arrow_names = {"string": "string", "int": "int64", "float": "double", "bool": "bool", "date": "date32[day]",
+                   "list": "list<element: string>"}
     for table in TABLES:
         assert documented[table] == SCHEMA[table], table
         schema = pq.read_schema(out / "parquet" / f"{table}.parquet")
