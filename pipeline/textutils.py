@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import regex
 from functools import lru_cache
 
 # Old-style tone placement (hoà, thuỳ) -> new style (hòa, thùy): the tone
@@ -87,11 +89,13 @@ def matching_form(text: str) -> str:
     return folded if len(folded) == len(text) else text
 
 
+_COMBINING = regex.compile(r"\p{Mn}+")  # every non-spacing mark, as unicodedata's category "Mn"
+
+
 def strip_accents(s: str) -> str:
     """'Quảng Ngãi' -> 'quang ngai' (for gazetteer keys; not length-preserving)."""
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    marks = {ord(c): None for c in set(s) if unicodedata.category(c) == "Mn"}
-    return s.translate(marks).lower()
+    return _COMBINING.sub("", s).lower()
 
 
 def squash(s: str) -> str:

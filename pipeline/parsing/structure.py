@@ -58,7 +58,9 @@ def _label_patterns() -> dict[str, re.Pattern]:
     return {kind: re.compile(p) for kind, p in load_yaml("structure.yaml")["label_patterns"].items()}
 
 
+@cache
 def _config() -> dict:
+    """structure.yaml with its patterns compiled, once per process."""
     cfg = load_yaml("structure.yaml")
     return {
         # patterns are folded like the lines they are matched on
