@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import regex
-from functools import lru_cache
 
 # Old-style tone placement (hoà, thuỳ) -> new style (hòa, thùy): the tone
 # moves from the second vowel of oa/oe/uy to the first. Same length both ways.
