@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.extraction.citations.symbols import norm_number, symbol_key
+from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, squash
 
 
@@ -57,10 +58,11 @@ def _merge_undated(keys: Iterable[str]) -> dict[str, str]:
 
 
 def _issuer_form(s: str | None) -> str:
+    """Comparison form of an issuer: folded, spelled-out bodies abbreviated ("ubnd tỉnh …")."""
     s = fold(squash(s or ""))
-    for long in ("ủy ban nhân dân", "uỷ ban nhân dân"):
-        s = s.replace(fold(long), "ubnd")
-    return s.replace(fold("hội đồng nhân dân"), "hđnd")
+    for long, short in load_yaml("instruments.yaml")["issuer_abbreviations"].items():
+        s = s.replace(fold(long), fold(short))
+    return s
 
 
 def _is_that_plan(row: dict, rec: dict) -> bool:

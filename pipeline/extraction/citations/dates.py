@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import regex as re
 
+from pipeline.knowledge.loader import load_yaml
+
 YEAR = r"(?:19|20)\d\d"
 _DAY = r"\d{1,2}"
 _SEP = r"[ \t]*[/.\-][ \t]*"
-# month and year words; a text without diacritics writes "thang"/"nam"
-_MONTH = r"(?:tháng|thang)"
-_YEAR_WORD = r"(?:năm|nam)"
+# month and year words (resources/instruments.yaml `date_words`; a text without diacritics writes them bare)
+_WORDS = load_yaml("instruments.yaml")["date_words"]
+_MONTH = "(?:" + "|".join(re.escape(w) for w in _WORDS["month"]) + ")"
+_YEAR_WORD = "(?:" + "|".join(re.escape(w) for w in _WORDS["year"]) + ")"
 
 # day/month[/year] with slashes, dots or hyphens, or "d tháng m [năm yyyy]"
 DATE_RE = re.compile(

@@ -21,14 +21,15 @@ from pipeline.extraction.citations.symbols import find_symbols, issuer_of_codes,
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import finditer_from, first_literal, fold, squash
 
+_PATTERNS = load_yaml("instruments.yaml")["patterns"]
 # "số" / "so" (a text without diacritics)
-_NUMBER_INTRO = re.compile(fold(r"[ \t]*(?:\n[ \t]*)*(?:(?:số|so)[ \t]*(?:hiệu[ \t]*)?[:.]?\s*)?"))
-_SHORT_NUMBER = re.compile(r"(\d{1,5})(?![\d,.]\d|[ \t]*[/\-–][ \t]*[\wđ])(?![\w])")
-_DATE_INTRO = re.compile(fold(r"[ \t]*,?\s*\(?[ \t]*(?:được[ \t]+)?(?:ban[ \t]+hành[ \t]+|ký[ \t]+)?(?:vào[ \t]+|vao[ \t]+)?(?:ngày|ngay)\s*"))
+_NUMBER_INTRO = re.compile(fold(_PATTERNS["number_intro"]))
+_SHORT_NUMBER = re.compile(r"(\d{1,5})(?![\d,.]\d|[ \t]*[/\-–][ \t]*\w)(?![\w])")
+_DATE_INTRO = re.compile(fold(_PATTERNS["date_intro"]))
 # "Xét đề nghị của Phòng … tại Tờ trình số …": the issuer is written before the instrument
-_PROPOSER_BEFORE = re.compile(fold(r"(?:đề\s+nghị|đề\s+xuất)\s+của\s+([^;:()]{3,120}?)\s+tại\s+$"))
-_YEAR_INTRO = re.compile(r"[ \t]+(?:năm[ \t]+)?((?:19|20)\d\d)(?![\d\-–/])")
-_YEAR_INTRO_WORD = re.compile(r"[ \t]+năm[ \t]+((?:19|20)\d\d)(?![\d\-–/])")
+_PROPOSER_BEFORE = re.compile(fold(_PATTERNS["proposer_before"]))
+_YEAR_INTRO = re.compile(_PATTERNS["year_after"])
+_YEAR_INTRO_WORD = re.compile(_PATTERNS["year_word_after"])
 
 
 @cache
@@ -152,7 +153,7 @@ def _find_mentions(text: str, folded: str) -> tuple[Mention, ...]:
         type_name = type_of_code(sym.type_code)
         if type_name is None and (len(sym.issuer_codes) < 2 or sym.year is not None):
             continue  # "01/TE" alone is too weak to call a citation
-        mention = Mention("bare", type_name or "Công văn", at, end, symbol=sym)
+        mention = Mention("bare", type_name or _bare_type(), at, end, symbol=sym)
         mentions.append(_complete(text, folded, mention, end))
 
     mentions.extend(_find_named(text, folded, mentions))
@@ -172,8 +173,23 @@ def _amending() -> tuple[re.Pattern, re.Pattern]:
                         for w in sorted(words, key=len, reverse=True))
 
     opening = re.compile(rf"(?<![\w])(?:{alts(data['amending_openings'])})(?![\w])")
-    stop = re.compile(rf"(?:(?:{alts(data['amending_name_stops'])})(?![\w])|(?:số|năm)\s*\d|[;:(.,\[\]“”\"]|\n[ \t]*\n)")
+    number = load_yaml("instruments.yaml")["patterns"]["number_or_year"]
+    stop = re.compile(rf"(?:(?:{alts(data['amending_name_stops'])})(?![\w])|{number}|[;:(.,\[\]“”\"]|\n[ \t]*\n)")
     return opening, stop
+
+
+def _amending_type(folded: str, pos: int) -> str:
+    """Luật or Bộ luật, by the amending law's opening at `pos`."""
+    rows = load_yaml("named_laws.yaml")["amending_types"]
+    return next((r["type"] for r in rows if folded.startswith(fold(r["opening"]), pos)), rows[-1]["type"])
+
+
+def _congress_type() -> str:
+    return load_yaml("named_laws.yaml")["party_congress"]["type"]
+
+
+def _bare_type() -> str:
+    return load_yaml("instruments.yaml")["bare_symbol_type"]
 
 
 _GAP = re.compile(r"[ \t]*\n?[ \t]*")
@@ -199,8 +215,8 @@ def _find_amending(text: str, folded: str, taken: list[Mention]) -> list[Mention
             end = pos = piece.end()
         if end == m.end():
             continue  # "Luật sửa đổi" with nothing after: not a name
-        mention = Mention("named", "Bộ luật" if folded.startswith(fold("bộ"), m.start()) else "Luật",
-                          m.start(), end, name=squash(text[m.start():end]))
+        mention = Mention("named", _amending_type(folded, m.start()), m.start(), end,
+                          name=squash(text[m.start():end]))
         date, year, date_end = _date_after(folded, end)
         if date is None and year is None:
             ym = _YEAR_INTRO.match(folded, end)
@@ -220,8 +236,10 @@ def _congress() -> re.Pattern:
 
     tails = "|".join(words(t) for t in sorted(data["tail"], key=len, reverse=True))
     return re.compile(
-        rf"(?<![\w]){words(data['opening'])}(?:\s+(?!và\s)[^\s\d,;.:()]+){{0,{int(data['max_words'])}}}?\s+"
-        rf"{words(data['ordinal'])}\s+(?:[ivxlc]+|\d{{1,2}})(?![\w])(?:\s+(?:{tails})(?![\w]|\s+bộ))?")
+        rf"(?<![\w]){words(data['opening'])}(?:\s+(?!{words(data['not_from'])}\s)[^\s\d,;.:()]+)"
+        rf"{{0,{int(data['max_words'])}}}?\s+"
+        rf"{words(data['ordinal'])}\s+(?:[ivxlc]+|\d{{1,2}})(?![\w])"
+        rf"(?:\s+(?:{tails})(?![\w]|\s+{words(data['tail_not_before'])}))?")
 
 
 def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
@@ -234,7 +252,7 @@ def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention
         if not name.split()[2][:1].isupper():
             continue  # the congress is a proper name: "Đại hội", not "đại hội chi đoàn"
         issuer = name.split(" ", 2)[2] if name.count(" ") >= 2 else None
-        out.append(Mention("named", "Nghị quyết", m.start(), m.end(), name=name, issuer=issuer))
+        out.append(Mention("named", _congress_type(), m.start(), m.end(), name=name, issuer=issuer))
     return out
 
 

@@ -14,7 +14,8 @@ import regex as re
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, normalize_tones, squash
 
-_ISSUER_INTRO = re.compile(r"[ \t]*,?\s*(?:của|do)\s+")
+_PHRASE = load_yaml("instruments.yaml")["issuer_phrase"]
+_ISSUER_INTRO = re.compile(_PHRASE["intro"])
 _HARD_STOP = re.compile(r"[,;.:()\[\]“”\"'?!]|\n\s*\n")
 
 
@@ -25,9 +26,9 @@ def _config() -> tuple[re.Pattern, list[str], dict[str, str], list[tuple[str, li
     type_words = sorted({fold(w) for t in data["types"] for w in t["words"]}, key=len, reverse=True)
     # "và" ends the issuer only where another body or instrument follows:
     # "Bộ Lao động - Thương binh và Xã hội" is one issuer.
-    and_next = "|".join(re.escape(w) for w in [*type_words, "các", "những", "ubnd", fold("ủy ban"), "hđnd"])
+    and_next = "|".join(re.escape(w) for w in [*type_words, *(fold(w) for w in _PHRASE["and_next"])])
     stop_re = re.compile(r"\s(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in stops)
-                         + r"|và\s+(?:" + and_next + r"))(?![\w])")
+                         + "|" + re.escape(_PHRASE["and_word"]) + r"\s+(?:" + and_next + r"))(?![\w])")
     levels = [(row["level"], [re.compile(fold(p)) for p in row["patterns"]]) for row in data["issuer_levels"]]
     abbreviations = {fold(k): v for k, v in data["issuer_abbreviations"].items()}
     return (stop_re, [fold(p) for p in data["issuer_drop_prefixes"]], abbreviations,
@@ -51,9 +52,14 @@ def issuer_after(text: str, folded: str, pos: int, limit: int = 140) -> tuple[st
         if s and s.start() < end:
             end = s.start()
     phrase = squash(text[begin:end])
-    if not phrase or not phrase[0].isupper() and not fold(phrase).startswith(("ubnd", "hđnd")):
+    if not phrase or not phrase[0].isupper() and not fold(phrase).startswith(_abbreviated()):
         return None, pos
     return clean_issuer(phrase), end
+
+
+@cache
+def _abbreviated() -> tuple[str, ...]:
+    return tuple(fold(w) for w in _PHRASE["abbreviated_bodies"])
 
 
 @cache
@@ -61,10 +67,11 @@ def _known_issuers() -> re.Pattern:
     """Full names of ministries and departments, which hold commas and "và"."""
     data = load_yaml("instruments.yaml")
     names = {v["issuer"] for v in data["issuer_codes"].values() if v.get("issuer")}
-    names = [fold(n) for n in names if n.split()[0] in ("Bộ", "Sở", "Phòng", "Cục", "Ủy", "Tổng")]
+    names = [fold(n) for n in names if n.split()[0] in _PHRASE["known_first_words"]]
     alts = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
                     for n in sorted(names, key=len, reverse=True))
-    return re.compile(fold(r"(?:(?:bộ trưởng|giám đốc|thủ trưởng|trưởng phòng)\s+)?") + "(?:" + alts + r")(?![\w])")
+    offices = "|".join(fold(w) for w in _PHRASE["known_offices"])
+    return re.compile(rf"(?:(?:{offices})\s+)?" + "(?:" + alts + r")(?![\w])")
 
 
 def _known_issuer_at(folded: str, pos: int) -> int | None:
@@ -95,7 +102,8 @@ def _lower_case_words() -> re.Pattern:
     after = "|".join(re.escape(w) for w in sorted(data["after_body"], key=len, reverse=True))
     bodies = "|".join(re.escape(w) for w in data["bodies"])
     committees = "|".join(re.escape(w) for w in data["committees"])
-    return re.compile(rf"(?<=^(?:{bodies})\s)(?:{after})(?![\w])|(?<=^(?:{committees})\s)Ủy(?![\w])")
+    committee = re.escape(_PHRASE["committee_word"])
+    return re.compile(rf"(?<=^(?:{bodies})\s)(?:{after})(?![\w])|(?<=^(?:{committees})\s){committee}(?![\w])")
 
 
 def _unshout(phrase: str) -> str:
@@ -103,7 +111,7 @@ def _unshout(phrase: str) -> str:
     known = _known_names().get(_name_key(phrase))
     if known:
         return known
-    words = [w if w in ("UBND", "HĐND") else w.lower() for w in phrase.split()]
+    words = [w if w in _PHRASE["abbreviated_bodies"] else w.lower() for w in phrase.split()]
     return " ".join(words)[:1].upper() + " ".join(words)[1:]
 
 
@@ -138,8 +146,8 @@ def issuer_level(issuer: str | None, citing_level: str | None = None) -> str | N
         return None
     _, _, _, levels, cities = _config()
     low = fold(squash(issuer))
-    city = re.search(fold(r"\b(?:thành phố|thành ủy|tp\.?)\s*(.*)$"), low)
-    if city and not re.match(fold(r"^(?:thủ tướng|bộ|chính phủ)"), low):
+    city = re.search(fold(_PHRASE["city"]), low)
+    if city and not re.match(fold(_PHRASE["city_not"]), low):
         name = city.group(1).strip()
         if any(name.startswith(c) for c in cities):
             return "province"
@@ -157,10 +165,10 @@ def localize(issuer: str | None, province: str | None, locality: str | None, lev
     if not issuer:
         return issuer
     low = fold(issuer)
-    if province and re.search(fold(r"(?:ubnd|hđnd|ban thường vụ|công an)\s+tỉnh$"), low):
+    if province and re.search(fold(_PHRASE["province_tail"]), low):
         return f"{issuer} {province}"
-    if province and low in (fold("tỉnh ủy"), fold("ban thường vụ tỉnh ủy")):
+    if province and low in {fold(w) for w in _PHRASE["province_whole"]}:
         return f"{issuer} {province}"
-    if locality and level == "district" and re.search(fold(r"(?:ubnd|hđnd)\s+huyện$"), low):
+    if locality and level == "district" and re.search(fold(_PHRASE["district_tail"]), low):
         return f"{issuer} {locality}"
     return issuer

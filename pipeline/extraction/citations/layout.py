@@ -12,22 +12,19 @@ import regex as re
 
 from pipeline.document import Metadata, SectionTree
 from pipeline.extraction.citations.symbols import find_symbols, norm_number
+from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
 
+_PATTERNS = load_yaml("instruments.yaml")["patterns"]
 # first body heading when the structure stage found none: "I. MỤC ĐÍCH", "1. …", "Điều 1."
-_FIRST_HEADING = re.compile(fold(
-    r"(?m)^[ \t#*>|]*(?:(?:i|1)[ \t]*[.)][ \t]*[^\s]|1\.1\.?[ \t]|điều[ \t]+1\b|quyết[ \t]+định[ \t]*:)"
-))
+_FIRST_HEADING = re.compile(fold(_PATTERNS["first_heading"]))
 # the document's own number in its header: "Số: 31 /KH-UBND", "| Số hiệu | 36/KH-UBND |"
-_OWN_NUMBER = re.compile(fold(r"(?m)^[ \t|*#>]*số(?:[ \t]+hiệu)?[ \t]*(?:[:.|]\s*)?\|?[ \t]*"))
+_OWN_NUMBER = re.compile(fold(_PATTERNS["own_number"]))
 # "… Hạnh phúc Số: 170/KH- MNPT …": a capitalised "Số:" inside a flattened header line
-_OWN_NUMBER_INLINE = re.compile(r"(?<![\w])Số[ \t]*:\s*")
-_YEAR_WORD = re.compile(fold(r"(?<![\d/\-–])năm[ \t]+((?:19|20)\d\d)(?![\d])"))
+_OWN_NUMBER_INLINE = re.compile(_PATTERNS["own_number_inline"])
+_YEAR_WORD = re.compile(fold(_PATTERNS["title_year"]))
 _ANY_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/])")
-_DOC_TYPE_LINE = re.compile(fold(
-    r"(?m)^[ \t#*>|]*(?:kế[ \t]+hoạch|công[ \t]+văn|quyết[ \t]+định|chỉ[ \t]+thị|thông[ \t]+báo|hướng[ \t]+dẫn)"
-    r"[ \t*|]*$|^[ \t]*v/v\b"
-))
+_DOC_TYPE_LINE = re.compile(fold(_PATTERNS["doc_type_line"]))
 
 
 def body_start(folded: str, tree: SectionTree | None) -> int:

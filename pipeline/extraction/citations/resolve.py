@@ -9,6 +9,8 @@ plan carries it out, else `cites`).
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex as re
 
 from pipeline.document import Citation, Metadata, SectionTree
@@ -30,11 +32,16 @@ def _cue_alternation(kind: str) -> str:
 _IMPLEMENT_CUES = _cue_alternation("implements")
 _CITE_CUES = _cue_alternation("cites")
 # a title may put "về việc", "ban hành Kế hoạch" before the cue: "BAN HÀNH KẾ HOẠCH TRIỂN KHAI, THỰC HIỆN NGHỊ QUYẾT …"
-_ABOUT = fold(r"(?:quyết[ \t]+định[ \t]+)?(?:v/v[ \t]+|về[ \t]+việc[ \t]+)?(?:(?:ban[ \t]+hành|phê[ \t]+duyệt)\s+)?"
-              r"(?:(?:kế[ \t]+hoạch|chương[ \t]+trình|đề[ \t]+án)\s+(?:hành[ \t]+động\s+)?)?")
+_ABOUT = fold(load_yaml("instruments.yaml")["patterns"]["title_about"])
 _CUE_LINE = re.compile(rf"\n(?=[ \t#*>|\-]*{_ABOUT}(?:{_IMPLEMENT_CUES}|{_CITE_CUES})(?![\w]))")
 _CLAUSE_BREAK = re.compile(r";|\n[ \t]*\n|\.(?=\s)")
 _LEAD = re.compile(rf"[\s#*>|\-_“\"]*{_ABOUT}(?:(?P<impl>{_IMPLEMENT_CUES})|(?P<cite>{_CITE_CUES}))(?![\w])")
+
+
+@cache
+def _kinds(name: str) -> frozenset[str]:
+    """A list of types or codes of resources/instruments.yaml (`addressed_types`, ...)."""
+    return frozenset(load_yaml("instruments.yaml")[name])
 
 
 def _front_modes(folded: str, front_end: int) -> list[tuple[int, int, str | None]]:
@@ -150,11 +157,12 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
         if src.symbol is not None:
             code_issuer, code_level = issuer_of_codes(src.symbol.issuer_codes)
             # a Tờ trình goes up to the body its code names; it is not issued by it
-            if issuer is None and code_issuer not in (None, "UBND", "HĐND") and src.type != "Tờ trình":
+            addressed = src.type in _kinds("addressed_types")
+            if issuer is None and code_issuer not in (None, *_kinds("generic_issuer_codes")) and not addressed:
                 issuer = code_issuer
-            level = level or (code_level if src.type != "Tờ trình" else None)
+            level = level or (code_level if not addressed else None)
         elif src.kind == "named":
-            level = "central" if src.type in ("Luật", "Bộ luật", "Hiến pháp") else level
+            level = "central" if src.type in _kinds("central_named_types") else level
         relation = "implements" if src.start in approving else _relation(m.start, clauses)
         if relation == "implements":
             relations[key] = "implements"

@@ -20,7 +20,8 @@ from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import nfc
 
 _NUM = r"\d{1,5}"
-_CODE = r"[a-zđ][a-zđ0-9]*"
+_LETTERS = load_yaml("instruments.yaml")["symbol_code_letters"]
+_CODE = rf"[{_LETTERS}][{_LETTERS}0-9]*"
 _DASH = r"[-\u2010-\u2015\u2212]"
 
 # a code continues after a dash, possibly with spaces or line breaks around it
@@ -65,6 +66,16 @@ def _unaccented() -> dict[str, str]:
     return {k.upper(): v for k, v in load_yaml("instruments.yaml").get("unaccented_codes", {}).items()}
 
 
+@cache
+def _lookalikes() -> dict[int, str]:
+    return str.maketrans(load_yaml("instruments.yaml")["lookalike_letters"])
+
+
+def _restore_letters(s: str) -> str:
+    """"Ð" (eth) or "Ɖ" printed for "Đ" by a font or a PDF -> "Đ"."""
+    return s.translate(_lookalikes())
+
+
 def _code_case(code: str) -> str:
     """Official form of a code: "TTG" -> "TTg", and without diacritics "BLDTBXH" -> "BLĐTBXH"."""
     _, mixed, _ = _tables()
@@ -81,7 +92,7 @@ def is_upper_code(raw: str) -> bool:
 
 def parse_symbol(raw: str, start: int = 0, party: bool = False) -> Symbol | None:
     """Official form and parts of a symbol as written; None if it is not one."""
-    s = nfc(raw).replace("\u00d0", "Đ").replace("\u0189", "Đ")
+    s = _restore_letters(nfc(raw))
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
     if party:
         m = re.match(r"(\d+)[\s-]*([^\s/]+)\s*/\s*(\S+)$", re.sub(r"\s*-\s*", "-", s.strip()))
@@ -135,7 +146,7 @@ _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 @lru_cache(maxsize=4096)
 def norm_number(number: str) -> str:
     """Comparison form of a symbol: upper case, no spaces, no leading zeros (07 -> 7)."""
-    s = nfc(number).replace("\u00d0", "Đ").replace("\u0189", "Đ").upper()
+    s = _restore_letters(nfc(number)).upper()
     s = _DASHES.sub("-", s)
     s = _SPACES.sub("", s)
     return _LEADING_ZEROS.sub("", s)
@@ -177,7 +188,7 @@ def find_symbols(text: str, folded: str) -> list[tuple[int, int, bool]]:
     spans: list[tuple[int, int, bool]] = []
     type_codes, _, _ = _tables()
     for m in PARTY_RE.finditer(folded):
-        tcode = re.match(r"\d+\W*([a-zđ][a-zđ0-9]*)", m.group(0))
+        tcode = re.match(rf"\d+\W*({_CODE})", m.group(0))
         org = m.group(0).rsplit("/", 1)[1]
         org_raw = text[m.end() - len(org):m.end()]
         if tcode and tcode.group(1).upper() in type_codes and is_upper_code(org_raw.split("-")[0]):
