@@ -108,12 +108,16 @@ def first_literal(phrase: str) -> str:
     return phrase.split(" ", 1)[0].split(",", 1)[0]
 
 
-def finditer_from(pattern, text: str, first_words) -> list:
+def finditer_from(pattern, text: str, first_words, window: int | None = None) -> list:
     """`pattern.finditer(text)` for a pattern whose every match starts with one of
     `first_words`: tried only where one stands (str.find), same matches.
 
     Why: a leading lookbehind keeps the regex engine from skipping ahead, so a
     long alternation is otherwise tried at every position of the text.
+    `window`: no match is that long; each try looks no further ahead (the engine's
+    search for a required literal would otherwise rescan the rest of the text at
+    every try: quadratic on long lines). A match reaching the window's edge is
+    tried again on the whole text.
     """
     if not first_words or not all(first_words):
         return list(pattern.finditer(text))
@@ -128,8 +132,17 @@ def finditer_from(pattern, text: str, first_words) -> list:
     for start in sorted(starts):
         if start < pos:
             continue
-        m = pattern.match(text, start)
+        m = pattern.match(text, start) if window is None else _match_within(pattern, text, start, window)
         if m:
             out.append(m)
             pos = max(m.end(), start + 1)
     return out
+
+
+def _match_within(pattern, text: str, start: int, window: int):
+    """`pattern.match(text, start)`, looking `window` characters ahead unless a match reaches that far."""
+    end = min(len(text), start + window)
+    m = pattern.match(text, start, end)
+    if m is not None and m.end() == end < len(text):
+        m = pattern.match(text, start)
+    return m

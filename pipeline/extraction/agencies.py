@@ -30,6 +30,12 @@ LEVELS = ("central", "province", "district", "commune")
 RESPONSIBLE_ROLES = ("lead", "requested", "support")
 _B = r"(?<![\w/])"  # a word start that is not inside a document symbol
 _E = r"(?![\w/])"
+# No name, cue or level phrase is this long: a match tried at one offset looks no further, so
+# the regex engine's search for a required literal does not rescan the rest of the text each time
+# (that made long hostile lines quadratic).
+_MATCH_WINDOW = 1000
+# A list of bodies holds at most 14 filler words between two names: a longer gap is no list.
+_MAX_GAP = 600
 
 
 def _name_regex(name: str) -> str:
@@ -37,8 +43,9 @@ def _name_regex(name: str) -> str:
     if name.startswith("re:"):
         return name[3:]
     s = fold(name).strip()
+    and_word = _resources()["and_word"]
     out: list[str] = []
-    for tok in re.split(r"(\s*[-–—]\s*|\s*,\s*|\s*&\s*|\s+)", s):
+    for tok in _NAME_SEPARATORS.split(s):
         if not tok:
             continue
         if re.fullmatch(r"\s*[-–—]\s*", tok):
@@ -46,11 +53,11 @@ def _name_regex(name: str) -> str:
         elif re.fullmatch(r"\s*,\s*", tok):
             out.append(r"\s*,?\s*")
         elif re.fullmatch(r"\s*&\s*", tok):
-            out.append(r"\s*(?:&|và)\s*")
+            out.append(rf"\s*(?:&|{and_word})\s*")
         elif tok.isspace():
             out.append(r"\s+")
-        elif tok == "và":
-            out.append(r"(?:và|&)")
+        elif tok == and_word:
+            out.append(rf"(?:{and_word}|&)")
         else:
             out.append(re.escape(tok))
     return "".join(out)
@@ -72,7 +79,8 @@ def _first_words(names: list[str]) -> tuple[str, ...] | None:
         first = _NAME_SEPARATORS.split(fold(name).strip())[0]
         if not first:
             return None
-        words.update(("và", "&") if first == "và" else (first,))
+        and_word = _resources()["and_word"]
+        words.update((and_word, "&") if first == and_word else (first,))
     return tuple(sorted(words)) or None
 
 
@@ -95,6 +103,15 @@ def _word_positions(folded: str, word: str) -> list[int]:
     return out
 
 
+def _match_at(pattern: re.Pattern, folded: str, start: int):
+    """`pattern.match(folded, start)` looking at most `_MATCH_WINDOW` characters ahead."""
+    end = min(len(folded), start + _MATCH_WINDOW)
+    m = pattern.match(folded, start, end)
+    if m is not None and m.end() == end < len(folded):
+        m = pattern.match(folded, start)  # touched the window's edge: decide on the whole text
+    return m
+
+
 def _entry_matches(entry: _Entry, folded: str, positions: dict[str, list[int]]) -> list:
     """`entry.pattern.finditer(folded)`, tried only where one of its first words stands."""
     if entry.first_words is None:
@@ -109,7 +126,7 @@ def _entry_matches(entry: _Entry, folded: str, positions: dict[str, list[int]]) 
     for start in sorted(starts):
         if start < pos:
             continue
-        m = entry.pattern.match(folded, start)
+        m = _match_at(entry.pattern, folded, start)
         if m:
             out.append(m)
             pos = max(m.end(), start + 1)
@@ -160,10 +177,13 @@ def _level_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
             word_level[fold(w)] = level
     words_alt = "|".join(sorted((re.escape(w) for w in word_level), key=len, reverse=True))
     links = "|".join(sorted((re.escape(fold(w)) for w in res["level_links"]), key=len, reverse=True))
+    committee = "|".join(res["level_committee"])
+    joiners = "|".join(res["level_joiners"])
+    and_word = res["and_word"]
     first = re.compile(
-        rf"[ \t]*(?:(?P<link>{links})\s+)?(?:(?:ubnd|ủy ban nhân dân)\s+)?(?P<w>{words_alt})(?!\w)"
+        rf"[ \t]*(?:(?P<link>{links})\s+)?(?:(?:{committee})\s+)?(?P<w>{words_alt})(?!\w)"
     )
-    more = re.compile(rf"\s*(?:,|và|;)?\s*(?:và\s+)?(?P<w>{words_alt})(?!\w)")
+    more = re.compile(rf"\s*(?:{joiners})?\s*(?:{and_word}\s+)?(?P<w>{words_alt})(?!\w)")
     return first, more, word_level
 
 
@@ -172,7 +192,7 @@ _PROPER = re.compile(r"[ \t]+(?:\p{Lu}\w*)(?:[ \t]+\p{Lu}\w*){0,3}")
 
 def _proper_name(text: str, pos: int) -> tuple[str, int]:
     """A capitalised place name at `pos` ("Huế", "Sơn Hà"), and where it ends."""
-    m = _PROPER.match(text, pos)
+    m = _match_at(_PROPER, text, pos)
     if not m:
         return "", pos
     return m.group(0).strip(), m.end()
@@ -184,7 +204,7 @@ def _level_suffix(text: str, folded: str, pos: int, links: bool = True) -> tuple
     `links=False` for organ names: "Phòng Y tế ở các xã" is still a district body.
     """
     first, more, word_level = _level_regexes()
-    m = first.match(folded, pos)
+    m = _match_at(first, folded, pos)
     if not m or (m.group("link") and not links):
         return [], pos
     found = [(word_level[m.group("w")], "")]
@@ -194,7 +214,7 @@ def _level_suffix(text: str, folded: str, pos: int, links: bool = True) -> tuple
         found[-1] = (found[-1][0], place)
         end = after
     while True:
-        m = more.match(folded, end)
+        m = _match_at(more, folded, end)
         if not m:
             break
         found.append((word_level[m.group("w")], ""))
@@ -232,34 +252,42 @@ def _below(plan_level: str | None) -> str:
     return LEVELS[min(i + 1, len(LEVELS) - 1)]
 
 
+@cache
+def _plan_level_regexes() -> dict:
+    """The header patterns that name the plan's issuer (resources: plan_level)."""
+    spec = _resources()["plan_level"]
+    alt = "|".join(spec["kinds"])
+    return {
+        "kinds": spec["kinds"],
+        "issuer": [re.compile(p.replace("{alt}", alt), flags=re.M) for p in spec["issuer_patterns"]],
+        "central_header": re.compile(spec["central_header"], flags=re.M),
+        "province_organ": re.compile(spec["province_organ"]),
+        "district_organ": re.compile(spec["district_organ"]),
+    }
+
+
 def infer_plan_level(text: str, meta: Metadata | None = None) -> str | None:
     """The plan's level: metadata first, else the issuing body named in the header or preamble."""
     if meta is not None and meta.admin_level:
         return meta.admin_level
+    rx = _plan_level_regexes()
     head = fold(text[:2500])
-    kinds = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district",
-             "thị xã": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
-    alt = "tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn"
-    patterns = [
-        rf"(?<!của\s+)(?<!của\s+chủ tịch\s+)(?:ủy ban nhân dân|ubnd)\s+({alt})(?!\w)[^\n.;]{{0,40}}?(?:ban hành|xây dựng)",
-        rf"^[\W_]*(?:ủy\s*ban\s+nhân\s+dân|ubnd)\s+({alt})(?!\w)",
-        rf"trên địa bàn\s+({alt})(?!\w)",
-    ]
-    for pat in patterns:
-        m = re.search(pat, head, flags=re.M)
+    for pat in rx["issuer"]:
+        m = pat.search(head)
         if m:
-            kind = kinds[m.group(1)]
+            kind = rx["kinds"][m.group(1)]
             if kind == "city":
                 place, _ = _proper_name(text, m.end(1))
                 year = infer_plan_year(text, meta)
                 return _city_level(place, None, [], "province", year) if place else "province"
             return kind
-    if re.search(r"^[\W_]*(?:bộ\s|thủ tướng)", head, flags=re.M):
+    if rx["central_header"].search(head):
         return "central"
-    sở = len(re.findall(r"(?<!\w)sở\s", fold(text)))
-    phòng = len(re.findall(r"(?<!\w)phòng\s", fold(text)))
-    if sở or phòng:
-        return "province" if sở >= phòng else "district"
+    folded = fold(text)
+    province_organs = len(rx["province_organ"].findall(folded))
+    district_organs = len(rx["district_organ"].findall(folded))
+    if province_organs or district_organs:
+        return "province" if province_organs >= district_organs else "district"
     return None
 
 
@@ -272,7 +300,7 @@ def infer_plan_year(text: str, meta: Metadata | None = None) -> int | None:
 
 
 @cache
-def _shared_organ_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+def _shared_organ_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict[str, str]]:
     """"Các Sở: Y tế, Tư pháp" -- an organ word, a colon, then bare function names."""
     res = _resources()
     organ_level: dict[str, str] = {}
@@ -280,31 +308,33 @@ def _shared_organ_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
         for w in words:
             organ_level[fold(w)] = level
     organs = "|".join(sorted((_name_regex(w) for w in organ_level), key=len, reverse=True))
-    head = re.compile(rf"(?<!\w)(?P<o>{organs})(?:\s*,\s*(?:ban|ngành)(?!\w))*\s*:\s*")
+    extra = "|".join(res["shared_organ_extra"])
+    head = re.compile(rf"(?<!\w)(?P<o>{organs})(?:\s*,\s*(?:{extra})(?!\w))*\s*:\s*")
     groups = []
     for sector, spec in res["sectors"].items():
         funcs = [_name_regex(f) for f in spec.get("functions", [])]
         if funcs:
             groups.append(f"(?P<{sector}>" + "|".join(sorted(funcs, key=len, reverse=True)) + ")")
     func = re.compile("(?:" + "|".join(groups) + r")(?![\w/])")
-    return head, func, organ_level
+    separator = re.compile(r"\s*(?:" + "|".join(res["shared_organ_separators"]) + r")\s*")
+    return head, func, separator, organ_level
 
 
 def _shared_organ_lists(folded: str) -> list[tuple[int, int, _Entry]]:
-    head, func, organ_level = _shared_organ_regexes()
+    head, func, separator, organ_level = _shared_organ_regexes()
     out: list[tuple[int, int, _Entry]] = []
     for h in head.finditer(folded):
         level = organ_level[re.sub(r"\s+", " ", h.group("o"))]
         pos, start = h.end(), h.start()
         while True:
-            m = func.match(folded, pos)
+            m = _match_at(func, folded, pos)
             if not m:
                 break
             out.append((start, m.end(), _Entry(func, m.lastgroup, level, True)))
-            sep = re.match(r"\s*(?:,|;|và)\s*", folded[m.end():])
+            sep = _match_at(separator, folded, m.end())
             if not sep:
                 break
-            pos = start = m.end() + sep.end()
+            pos = start = sep.end()
     return out
 
 
@@ -391,17 +421,27 @@ def _filler() -> frozenset[str]:
 
 
 _STOP = re.compile(r"[.;:!?]")
-_ITEM_LINE = re.compile(r"\n[ \t]*(?:[-+•*]|\d{1,2}[.)]|[a-zđ]\))")
 _WORDS = re.compile(r"\w+")
+
+
+@cache
+def _item_line() -> re.Pattern:
+    """A line break followed by an item label: a list of bodies never runs across it."""
+    return re.compile(r"\n[ \t]*" + _resources()["item_line_start"])
 
 
 @lru_cache(maxsize=16384)
 def _is_filler(gap: str) -> bool:
     """Only separators and vague group words between two bodies of one list."""
-    if _STOP.search(gap) or _ITEM_LINE.search(gap):
+    if _STOP.search(gap) or _item_line().search(gap):
         return False
     words = _WORDS.findall(gap)
     return len(words) <= 14 and all(w in _filler() for w in words)
+
+
+def _gap_is_filler(folded: str, start: int, end: int) -> bool:
+    """`_is_filler(folded[start:end])` without slicing a gap too long to be a list."""
+    return end - start <= _MAX_GAP and _is_filler(folded[start:end])
 
 
 def _excluded_spans(folded: str) -> list[tuple[int, int]]:
@@ -426,14 +466,17 @@ def _excluded_spans(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
-_SENTENCE_CUT = re.compile(r"[.;!?](?!\d)|\n[ \t]*\n|\n(?=[ \t]*(?:[-+•]|\d{1,2}[.)]|[a-zđ]\)))")
+@cache
+def _sentence_cut() -> re.Pattern:
+    """Where a sentence ends: . ; ! ?, a blank line, or a line opening an item."""
+    return re.compile(r"[.;!?](?!\d)|\n[ \t]*\n|\n(?=[ \t]*" + _resources()["sentence_item_start"] + ")")
 
 
 def _sentence_start(folded: str, pos: int) -> int:
     """Start of the sentence holding `pos` (after . ; ! ? or an item label line)."""
     lo = max(0, pos - 300)
     cut = lo
-    for m in _SENTENCE_CUT.finditer(folded[lo:pos]):
+    for m in _sentence_cut().finditer(folded[lo:pos]):
         cut = lo + m.end()
     return cut
 
@@ -444,8 +487,8 @@ def _cues(text: str, folded: str, tree: SectionTree) -> list[tuple[int, str]]:
     cues: list[tuple[int, str]] = []
     first_words = _role_first_words()
     for role in ("lead", "requested", "support", "recipient", "issuer"):
-        cues += [(m.end(), role) for m in finditer_from(rx[role], folded, first_words[role])]
-    for m in finditer_from(rx["link"], folded, first_words["link"]):
+        cues += [(m.end(), role) for m in finditer_from(rx[role], folded, first_words[role], _MATCH_WINDOW)]
+    for m in finditer_from(rx["link"], folded, first_words["link"], _MATCH_WINDOW):
         start = _sentence_start(folded, m.start())
         if rx["report_verb"].search(folded, start, m.start()):
             cues.append((m.end(), "recipient"))
@@ -453,7 +496,7 @@ def _cues(text: str, folded: str, tree: SectionTree) -> list[tuple[int, str]]:
         cues.append((m.end(), "lead"))
     for s in tree.sections:
         head_start = s.start
-        lab = rx["label"].match(folded, head_start)
+        lab = _match_at(rx["label"], folded, head_start)
         cues.append((lab.end() if lab else head_start, "lead"))
     return cues
 
@@ -465,20 +508,23 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
     starts = [f.start for f in found]
 
 
-    for cue_end, role in _cues(text, folded, tree):
+    # The nearest cue wins: cues are walked latest first, and a walk stops at a body a later
+    # (or equal, earlier listed) cue already reached, since its list goes on the same way from
+    # there. Each body is then visited once: linear time on any text.
+    cues = sorted(_cues(text, folded, tree), key=lambda c: -c[0])
+    for cue_end, role in cues:
         i = bisect.bisect_left(starts, cue_end)
         if i > 0 and found[i - 1].end > cue_end:
             continue  # the cue word is inside a name ("Ban Chỉ đạo", "Sở Giao thông")
         prev_end = cue_end
-        while i < len(found) and _is_filler(folded[prev_end:found[i].start]):
-            if cue_end > best_cue[i]:
-                best_cue[i] = cue_end
-                roles[i] = role
+        while i < len(found) and best_cue[i] < cue_end and _gap_is_filler(folded, prev_end, found[i].start):
+            best_cue[i] = cue_end
+            roles[i] = role
             prev_end = found[i].end
             i += 1
     rx = _role_regexes()
     for i, f in enumerate(found):
-        if roles[i] in (None, "lead") and rx["lead_after"].match(folded, f.end):
+        if roles[i] in (None, "lead") and _match_at(rx["lead_after"], folded, f.end):
             roles[i] = "lead"
     _heading_lines(folded, found, roles)
     _table_columns(folded, found, roles)
@@ -518,7 +564,12 @@ def _letterhead_regexes() -> list[re.Pattern]:
             for words in _resources()["letterhead_end"]]
 
 
-_LEAD_IN = re.compile(r"[\W_]*(?:(?:kính\s+)?đề\s+nghị|giao)?[\W_]*")
+@cache
+def _lead_in() -> re.Pattern:
+    """The words a line of bodies may open with; group `requested` when it asks rather than orders."""
+    words = _resources()["heading_lead_in"]
+    return re.compile(rf"[\W_]*(?:(?P<requested>{words['requested']})|{words['lead']})?[\W_]*")
+
 _LINE_REST = re.compile(r"[\s:.*_)(]*")
 
 
@@ -539,10 +590,10 @@ def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) ->
         i = bisect.bisect_left(starts, line_start)
         members: list[int] = []
         pos = line_start
-        lead_in = _LEAD_IN.match(folded[line_start:line_end])
-        requested = "đề" in lead_in.group(0)
+        lead_in = _lead_in().match(folded[line_start:line_end])
+        requested = lead_in.group("requested") is not None
         pos += lead_in.end()
-        while i < len(found) and found[i].end <= line_end and _is_filler(folded[pos:found[i].start]):
+        while i < len(found) and found[i].end <= line_end and _gap_is_filler(folded, pos, found[i].start):
             members.append(i)
             pos = found[i].end
             i += 1
@@ -593,18 +644,27 @@ def assign_task_agencies(tree: SectionTree, mentions: list[AgencyMention]) -> No
     span, so a label the document repeats does not mix two blocks), then the
     bodies it names itself as lead or requested, then its partners (support).
     """
-    responsible = [m for m in mentions if m.role in RESPONSIBLE_ROLES]
+    responsible = sorted((m for m in mentions if m.role in RESPONSIBLE_ROLES), key=lambda m: m.start)
+    starts = [m.start for m in responsible]
+
+    def within(a: int, b: int) -> list[AgencyMention]:
+        return responsible[bisect.bisect_left(starts, a):bisect.bisect_left(starts, b)]
+
     heads: list[tuple[int, int, int, list[str]]] = []  # (level, start, end, keys) of heading blocks
     for s in tree.sections:
-        a, b = _heading_span(s)
-        keys = [f"{m.sector}/{m.level}" for m in responsible
-                if a <= m.start < b and m.role in ("lead", "requested")]
+        keys = [f"{m.sector}/{m.level}" for m in within(*_heading_span(s)) if m.role in ("lead", "requested")]
         if keys:
             heads.append((s.level, s.start, s.end, list(dict.fromkeys(keys))))
-    for task in tree.tasks:
-        own = [m for m in responsible if task.start <= m.start < task.end]
+    heads.sort(key=lambda h: h[1])
+    open_heads: list[tuple[int, int, int, list[str]]] = []  # heads started before the task
+    next_head = 0
+    for task in sorted(tree.tasks, key=lambda t: t.start):
+        while next_head < len(heads) and heads[next_head][1] <= task.start:
+            open_heads.append(heads[next_head])
+            next_head += 1
+        open_heads = [h for h in open_heads if task.start < h[2]]  # the ones still holding it
+        own = within(task.start, task.end)
         own_leads = [f"{m.sector}/{m.level}" for m in own if m.role in ("lead", "requested")]
         support = [f"{m.sector}/{m.level}" for m in own if m.role == "support"]
-        holding = [h for h in heads if h[1] <= task.start < h[2]]
-        block = max(holding, key=lambda h: (h[0], h[1]))[3] if holding else []
+        block = max(open_heads, key=lambda h: (h[0], h[1]))[3] if open_heads else []
         task.agencies = list(dict.fromkeys(block + own_leads + support))

@@ -319,3 +319,83 @@ def test_excerpts_never_raise_and_offsets_are_exact(excerpts_dir: Path) -> None:
         text = path.read_text(encoding="utf-8")
         for m in extract_agencies(text, SectionTree(), Metadata()):
             assert text[m.start:m.end] == m.text, path.name
+
+
+# ---------------------------------------------------------------- linear time (issue 19)
+
+
+class _CountingPattern:
+    """A compiled pattern that adds to `reach` the characters each call may look at."""
+
+    def __init__(self, pattern, reach: list[int]) -> None:
+        self._pattern, self._reach = pattern, reach
+
+    def _count(self, string: str, pos: int = 0, endpos: int | None = None) -> None:
+        self._reach[0] += max(0, (len(string) if endpos is None else min(endpos, len(string))) - pos)
+
+    def match(self, string, pos=0, endpos=None):
+        self._count(string, pos, endpos)
+        return self._pattern.match(string, pos) if endpos is None else self._pattern.match(string, pos, endpos)
+
+    def search(self, string, pos=0, endpos=None):
+        self._count(string, pos, endpos)
+        return self._pattern.search(string, pos) if endpos is None else self._pattern.search(string, pos, endpos)
+
+    def finditer(self, string, pos=0, endpos=None):
+        self._count(string, pos, endpos)
+        return self._pattern.finditer(string, pos) if endpos is None else self._pattern.finditer(string, pos, endpos)
+
+    def findall(self, string, pos=0, endpos=None):
+        self._count(string, pos, endpos)
+        return self._pattern.findall(string, pos) if endpos is None else self._pattern.findall(string, pos, endpos)
+
+    def __getattr__(self, name):
+        return getattr(self._pattern, name)
+
+
+class _CountingRegex:
+    """Stands for the `regex` module inside agencies.py: every pattern it compiles counts its reach."""
+
+    def __init__(self, real, reach: list[int]) -> None:
+        self._real, self._reach = real, reach
+
+    def compile(self, pattern, flags=0):
+        return _CountingPattern(self._real.compile(pattern, flags), self._reach)
+
+    def match(self, pattern, string, flags=0):
+        return self.compile(pattern, flags).match(string)
+
+    def search(self, pattern, string, flags=0):
+        return self.compile(pattern, flags).search(string)
+
+    def findall(self, pattern, string, flags=0):
+        return self.compile(pattern, flags).findall(string)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _clear_caches(module) -> None:
+    for value in vars(module).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+def _regex_reach(monkeypatch, text: str) -> int:
+    """Characters all regex calls of one `extract_agencies` run may examine (an operation count)."""
+    from pipeline.extraction import agencies
+
+    reach = [0]
+    _clear_caches(agencies)
+    with monkeypatch.context() as patch:
+        patch.setattr(agencies, "re", _CountingRegex(agencies.re, reach))
+        extract_agencies(text, SectionTree(), Metadata(admin_level="province"))
+        _clear_caches(agencies)
+    return reach[0]
+
+
+@pytest.mark.parametrize("unit", ["Sở trẻ em đạt 95% ", "giao Sở Y tế, ", "Sở Y tế, ", "Đề nghị UBND các xã, phường "])
+def test_matching_is_linear_on_long_hostile_lines(monkeypatch, unit: str) -> None:
+    # issue 19: one line of a unit repeated thousands of times; twice the text, about twice the work
+    small, large = _regex_reach(monkeypatch, unit * 1500), _regex_reach(monkeypatch, unit * 3000)
+    assert large <= 2.3 * small, (small, large)
