@@ -67,6 +67,23 @@ def test_symbol_official_form(written, official):
     assert only(written).number == official
 
 
+@pytest.mark.parametrize("written, official", [
+    # "&" is part of the code (scored without it, kept as officially written)
+    ("Thực hiện văn bản số 512/SGD&ĐT-CTTT ngày 04/9/2024 của Sở Giáo dục", "512/SGD&ĐT-CTTT"),
+    ("theo Kế hoạch 118/KH- SGD&ĐT ngày 11/3/2023 của Sở", "118/KH-SGD&ĐT"),
+    # a joint symbol names every issuer, after slashes and dashes, even with a stray space
+    ("Kế hoạch liên tịch số 52/KHLT /BVCSTE-MT-C68-HĐĐTW ngày 02/4/2019", "52/KHLT/BVCSTE-MT-C68-HĐĐTW"),
+    ("Kế hoạch liên ngành số 90/KHLN/TE-MT-ATGT-C07-TCTDTT-GDTC-HĐĐTW- ĐCT-BXH ngày 20/6/2022",
+     "90/KHLN/TE-MT-ATGT-C07-TCTDTT-GDTC-HĐĐTW-ĐCT-BXH"),
+    ("Công văn số 1204/BCĐ138/CP ngày 12/5/2022 của Ban Chỉ đạo", "1204/BCĐ138/CP"),
+    # party and Youth Union symbols keep their dash; a party symbol typed in the state form is restored
+    ("Kế hoạch số 45-KH/TWĐTN-BTG ngày 03/3/2023 của Ban Bí thư Trung ương Đoàn", "45-KH/TWĐTN-BTG"),
+    ("Chỉ thị 20/CT-TW năm 2012 của Bộ Chính trị", "20-CT/TW"),
+])
+def test_symbol_with_ampersand_many_parts_or_party_dash(written, official):
+    assert only(written).number == official
+
+
 def test_symbol_stops_before_a_word_after_a_spaced_dash():
     c = only("Kế hoạch số 40/KH-UBND - Ban Chỉ đạo huyện")
     assert c.number == "40/KH-UBND"

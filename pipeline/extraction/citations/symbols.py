@@ -21,19 +21,21 @@ from pipeline.textutils import nfc
 
 _NUM = r"\d{1,5}"
 _LETTERS = load_yaml("instruments.yaml")["symbol_code_letters"]
-_CODE = rf"[{_LETTERS}][{_LETTERS}0-9]*"
+# a code: letters and digits, "&" between letters ("SGD&ĐT", "LĐTB&XH")
+_CODE = rf"[{_LETTERS}][{_LETTERS}0-9]*(?:&[{_LETTERS}][{_LETTERS}0-9]*)*"
 _DASH = r"[-\u2010-\u2015\u2212]"
 
-# a code continues after a dash, possibly with spaces or line breaks around it
-_MORE = rf"(?:[ \t]*{_DASH}\s*{_CODE})"
+# a code continues after a dash (possibly with spaces or line breaks around it) or a slash:
+# joint symbols name every issuer ("176/KHLT/BVCSTE-MT-CĐTNĐ-C68-…", "2053/BCĐ138/CP")
+_MORE = rf"(?:[ \t]*(?:{_DASH}\s*|/[ \t]*){_CODE})"
 # "lđt bxh-te": one stray space inside a code, only where a dash or slash follows
 _SPLIT = rf"(?:{_CODE}[ \t]{_CODE}(?=[ \t]*[-/\u2010-\u2015]))"
 
 STATE_RE = re.compile(
-    rf"(?<![\w/.\-]){_NUM}[ \t]*/[ \t]*(?:{YEAR}[ \t]*/[ \t]*)?(?:{_SPLIT}|{_CODE}){_MORE}{{0,8}}(?![\w/])"
+    rf"(?<![\w/.\-]){_NUM}[ \t]*/[ \t]*(?:{YEAR}[ \t]*/[ \t]*)?(?:{_SPLIT}|{_CODE}){_MORE}{{0,16}}(?![\w/])"
 )
 PARTY_RE = re.compile(
-    rf"(?<![\w/.\-]){_NUM}(?:[ \t]*{_DASH}[ \t]*|[ \t]+){_CODE}[ \t]*/[ \t]*{_CODE}(?:{_DASH}{_CODE})?(?![\w/])"
+    rf"(?<![\w/.\-]){_NUM}(?:[ \t]*{_DASH}[ \t]*|[ \t]+){_CODE}[ \t]*/[ \t]*{_CODE}(?:{_DASH}{_CODE}){{0,4}}(?![\w/])"
 )
 
 
@@ -110,15 +112,27 @@ def parse_symbol(raw: str, start: int = 0, party: bool = False) -> Symbol | None
     if not m:
         return None
     lead, year, rest = m.group(1), m.group(2), m.group(3)
-    parts = [_code_case(p) for p in rest.split("-") if p]
-    if not parts:
+    pieces = re.split(r"([-/])", re.sub(r"([-/])[-/]+", r"\1", rest.strip("-/")))
+    parts = [_code_case(p) for p in pieces[::2]]
+    if not parts or not all(parts):
         return None
     type_codes, _, _ = _tables()
     type_code = parts[0] if parts[0].upper() in type_codes else None
     issuer_parts = tuple(parts[1:] if type_code else parts)
-    number = f"{lead}/{year + '/' if year else ''}{'-'.join(parts)}"
+    if type_code and not year and _is_party_typo(type_code, issuer_parts):
+        # "20/CT-TW": a party document typed in the state form is "20-CT/TW"
+        return Symbol(raw, f"{lead}-{type_code}/{issuer_parts[0]}", lead, None, type_code, issuer_parts,
+                      True, start, start + len(raw))
+    body = "".join(p if i % 2 else parts[i // 2] for i, p in enumerate(pieces))
+    number = f"{lead}/{year + '/' if year else ''}{body}"
     return Symbol(raw, number, lead, int(year) if year else None, type_code, issuer_parts,
                   False, start, start + len(raw))
+
+
+def _is_party_typo(type_code: str, issuer_parts: tuple[str, ...]) -> bool:
+    """A state-form symbol whose only issuer is a party organ ("CT-TW", "KH-TU")."""
+    organs = {c.upper() for c in load_yaml("instruments.yaml")["party_organ_codes"]}
+    return len(issuer_parts) == 1 and issuer_parts[0].upper() in organs
 
 
 def type_of_code(type_code: str | None) -> str | None:
@@ -163,7 +177,7 @@ def symbol_key(number: str, year: int | None) -> str:
     return f"{n}@{year}"
 
 
-_PIECE_RE = re.compile(rf"(\s*{_DASH}\s*|[ \t]+|/)?([^\s/\-\u2010-\u2015\u2212]+)")
+_PIECE_RE = re.compile(rf"(\s*{_DASH}\s*|[ \t]*/[ \t]*|[ \t]+)?([^\s/\-\u2010-\u2015\u2212]+)")
 
 
 def _trim_state(text: str, start: int, end: int) -> int:
