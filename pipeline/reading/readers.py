@@ -19,7 +19,7 @@ from pipeline.document import RawDocument
 from pipeline.errors import UnreadableFile
 from pipeline.knowledge.loader import load_yaml
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".rtf"}
 
 # Limits that keep one hostile file from eating the machine.
 MAX_TEXT_BYTES = 50 * 1024 * 1024
@@ -27,8 +27,6 @@ MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts together
 MAX_DOCX_RATIO = 200  # uncompressed / compressed size of one part
 
 _OTHER_FORMATS = [  # (magic bytes, what it is, what to do)
-    (b"\xd0\xcf\x11\xe0", "an old Word .doc (or other OLE) file", "open it in Word or LibreOffice and save as .docx"),
-    (b"{\\rtf", "an RTF file", "open it in Word or LibreOffice and save as .docx"),
     (b"\x89PNG", "a PNG image", "run OCR on it (e.g. ocrmypdf) and give the PDF"),
     (b"\xff\xd8\xff", "a JPEG image", "run OCR on it (e.g. ocrmypdf) and give the PDF"),
     (b"GIF8", "a GIF image", "run OCR on it and give the text"),
@@ -54,7 +52,12 @@ def read(path: str | Path) -> RawDocument:
     if head.startswith(b"%PDF") or (b"%PDF" in _peek(p, 1024)):
         return read_pdf(p)
     if head.startswith(b"PK"):
-        return read_docx(p)
+        return read_odt(p) if _is_odt(p) else read_docx(p)
+    office = _office_kind(head, p.suffix.lower())
+    if office:
+        from pipeline.reading.office import read_office
+
+        return read_office(p, office)
     for magic, what, hint in _OTHER_FORMATS:
         if head.startswith(magic):
             raise UnreadableFile(f"the file is {what}, not a plan text, PDF or .docx", hint)
@@ -63,6 +66,38 @@ def read(path: str | Path) -> RawDocument:
     fmt = "md" if p.suffix.lower() == ".md" else "txt"
     text, warnings = decode_text(p.read_bytes())
     return RawDocument(source=str(path), format=fmt, text=text, pages=1, warnings=warnings)
+
+
+_OLE = b"\xd0\xcf\x11\xe0"
+_NOT_WORD_OLE = {".xls": "an Excel .xls workbook", ".ppt": "a PowerPoint .ppt file", ".msg": "an Outlook .msg message"}
+
+
+def _office_kind(head: bytes, suffix: str) -> str | None:
+    """The kind ("doc", "rtf") of a file LibreOffice converts; an OLE file named .xls/.ppt/.msg is not a plan."""
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_OLE):
+        if suffix in _NOT_WORD_OLE:
+            raise UnreadableFile(f"the file is {_NOT_WORD_OLE[suffix]}, not a plan text, PDF or Word file",
+                                 "give the plan itself as .docx, .doc, .pdf or .txt")
+        return "doc"
+    return None
+
+
+def _is_odt(p: Path) -> bool:
+    """An OpenDocument text (.odt): a zip whose first entry, `mimetype`, says so."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            return ("mimetype" in z.namelist() and z.getinfo("mimetype").file_size < 100
+                    and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument.text"))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def read_odt(p: Path) -> RawDocument:
+    from pipeline.reading.office import read_office
+
+    return read_office(p, "odt")
 
 
 def _peek(p: Path, n: int) -> bytes:
