@@ -47,11 +47,14 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def load_labelled(labels_dir: Path = LABELS_DIR, excerpts_dir: Path | None = EXCERPTS_DIR) -> LabelledData:
-    """All labelled tasks, sorted by (group, text) so training is order-independent."""
+    """All labelled tasks of every `*.jsonl` under labels_dir (sample rows carry `doc_id` + `text`,
+    excerpt rows a reference), sorted by (group, text) so training is order-independent."""
     data = LabelledData()
-    for r in _read_jsonl(labels_dir / "sample_tasks.jsonl"):
-        data.tasks.append(LabelledTask(r["doc_id"], r["text"], sorted(r["themes"]), sorted(r["activities"]), "sample"))
-    refs = _read_jsonl(labels_dir / "excerpt_tasks.jsonl")
+    rows = [r for path in sorted(Path(labels_dir).glob("*.jsonl")) for r in _read_jsonl(path)]
+    for r in rows:
+        if "doc_id" in r:
+            data.tasks.append(LabelledTask(r["doc_id"], r["text"], sorted(r["themes"]), sorted(r["activities"]), "sample"))
+    refs = [r for r in rows if "excerpt" in r]
     if excerpts_dir is None or not Path(excerpts_dir).is_dir():
         data.notes.append(f"{len(refs)} excerpt tasks skipped: {excerpts_dir} is not present; "
                           "trained on the sample-plan tasks only")
