@@ -13,16 +13,20 @@ import re
 # comma), or plain digits with an optional decimal comma/dot.
 NUMBER_PATTERN = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?"
 _NUMBER_RE = re.compile(rf"(?:{NUMBER_PATTERN})")
+# No figure a plan sets has more digits than this (9.999.999.999.999 đồng is ten trillion):
+# a longer run of digits is an identifier or garbage, not a number to parse.
+MAX_DIGITS = 15
 
 
 def parse_number(s: str) -> float | None:
-    """'9,5' -> 9.5, '1.000' -> 1000, '100.000' -> 100000, '01' -> 1, '13,5' -> 13.5; None if not a number.
+    """'9,5' -> 9.5, '1.000' -> 1000, '100.000' -> 100000, '01' -> 1, '13,5' -> 13.5; None if not a number
+    or longer than MAX_DIGITS digits (a 400-digit run is rejected, not parsed).
 
     A dot followed by exactly three digits groups thousands ("2.500" -> 2500);
     any other dot is a decimal point ("1.5" -> 1.5). A comma is always decimal.
     """
     s = (s or "").strip().replace("\u00a0", "").replace(" ", "")
-    if not s or not _NUMBER_RE.fullmatch(s):
+    if not s or sum(ch.isdigit() for ch in s) > MAX_DIGITS or not _NUMBER_RE.fullmatch(s):
         return None
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
         s = s.replace(".", "").replace(",", ".")

@@ -29,6 +29,10 @@ from pipeline.extraction.numbers import NUMBER_PATTERN, is_round_denominator, pa
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
 
+# How far from a value the words of its clause are read (money cues, years, "(p/1000)"): a
+# bound that keeps every value's work constant, so a long line costs linear time.
+_REACH = 400
+
 
 def _loose(phrase: str) -> str:
     """A cue phrase -> regex on folded text (any spacing)."""
@@ -209,7 +213,7 @@ def _is_count(folded: str, v: _Value, seg: str, clause_end: int) -> bool:
     if rx["count_cue"].search(seg) or rx["comparator"].search(seg):
         return True
     at_item_start = not rx["label"].sub("", seg).strip(" \t,;:-")
-    return at_item_start and bool(rx["count_pred"].search(folded, v.end, clause_end))
+    return at_item_start and bool(rx["count_pred"].search(folded, v.end, min(clause_end, v.end + _REACH)))
 
 
 def _direction(region: str) -> str | None:
@@ -254,6 +258,7 @@ def _clean_indicator(text: str, folded: str, a: int, b: int) -> str | None:
 
 def _indicator_after(text: str, folded: str, start: int, stop: int) -> str | None:
     rx = _rx()
+    stop = min(stop, start + _REACH)  # the phrase is cut at 220 characters anyway
     seg = folded[start:stop]
     m = rx["stops"].search(seg)
     if m:
@@ -268,10 +273,10 @@ def _indicator_after(text: str, folded: str, start: int, stop: int) -> str | Non
 def _year_before(folded: str, clause_start: int, pos: int) -> int | None:
     """"đến năm 2025, tỷ lệ ..." in the clause, or "Đến năm 2025: ..." opening the line."""
     rx = _rx()
-    found = list(rx["year_before"].finditer(folded, clause_start, pos))
+    found = list(rx["year_before"].finditer(folded, max(clause_start, pos - _REACH), pos))
     if not found:
-        line_start = folded.rfind("\n", 0, clause_start) + 1
-        found = list(rx["year_before"].finditer(folded, line_start, clause_start))
+        line_start = folded.rfind("\n", max(0, clause_start - _REACH), clause_start) + 1
+        found = list(rx["year_before"].finditer(folded, max(line_start, clause_start - _REACH), clause_start))
     if not found:
         return None
     ym = found[-1]
@@ -306,14 +311,25 @@ def _year_from_headings(folded: str, tree: SectionTree, pos: int) -> int | None:
     return None
 
 
-def _in_report_section(folded: str, tree: SectionTree, pos: int) -> bool:
+_ROMAN_HEADING = re.compile(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/]\s*([^\n]{0,150})$")
+
+
+def _roman_headings(folded: str) -> list[tuple[int, str]]:
+    """(end, heading) of every Roman-numbered heading line, found once per text."""
+    return [(m.end(), m.group(1)) for m in _ROMAN_HEADING.finditer(folded)]
+
+
+def _in_report_section(folded: str, tree: SectionTree, pos: int, romans: list[tuple[int, str]]) -> bool:
     """Inside "Kết quả thực hiện ...", "Tình hình ...": values there are results, not goals."""
     rx = _rx()
     if tree.sections:
         heads = _headings_above(folded, tree, pos)
-    else:  # the nearest Roman-numbered heading above
-        roman = list(re.finditer(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/]\s*([^\n]{0,150})$", folded[:pos]))
-        heads = [roman[-1].group(1)] if roman else []
+    else:  # the nearest Roman-numbered heading above (the value's own line may be one)
+        nl = folded.rfind("\n", max(0, pos - 200), pos)
+        line_start = nl + 1 if nl >= 0 or pos <= 200 else pos - 200  # a longer line holds no heading
+        own = _ROMAN_HEADING.fullmatch(folded, line_start, pos) if nl >= 0 or pos <= 200 else None
+        k = bisect.bisect_left(romans, (line_start, "")) - 1
+        heads = [own.group(1)] if own else [romans[k][1]] if k >= 0 else []
     return any(rx["report_heading"].search(h) and not rx["report_exception"].search(h) for h in heads)
 
 
@@ -350,6 +366,7 @@ class _Candidate:
     prev_target: Target | None
     window_end: int  # the next value with a unit, or the clause end
     year_m: re.Match | None  # a year written after the value
+    romans: list[tuple[int, str]]  # the Roman-numbered headings of a text without a section tree
     comparator: str = "="
     fixed_dir: str | None = None
     comp_start: int = 0
@@ -400,11 +417,11 @@ def _is_past_result(c: _Candidate, p: re.Pattern) -> bool:
 
 
 def _is_money(c: _Candidate, p: re.Pattern) -> bool:
-    return bool(p.search(c.folded, c.clause_start, c.v.start))
+    return bool(p.search(c.folded, max(c.clause_start, c.v.start - _REACH), c.v.start))
 
 
 def _is_in_report(c: _Candidate, p: re.Pattern) -> bool:
-    return _in_report_section(c.folded, c.tree, c.v.start)
+    return _in_report_section(c.folded, c.tree, c.v.start, c.romans)
 
 
 # A value any of these rules fires on is not a goal.
@@ -476,8 +493,9 @@ def _read_direction(c: _Candidate) -> bool:
     else:
         region = c.folded[c.clause_start if v.unit is None else c.seg_start:v.start]
         c.direction = _direction(region) or ("decrease" if c.comparator in ("<", "<=") else "reach")
-        if v.bound is not None and _direction(c.folded[c.clause_start:v.start]) in ("decrease", "increase"):
-            c.direction = _direction(c.folded[c.clause_start:v.start])
+        clause_dir = _direction(c.folded[max(c.clause_start, v.start - _REACH):v.start]) if v.bound else None
+        if clause_dir in ("decrease", "increase"):
+            c.direction = clause_dir
     return True
 
 
@@ -485,11 +503,12 @@ def _read_unit(c: _Candidate) -> bool:
     """The unit written; a "%" in a clause marked "(p/1000)" is per 1,000."""
     rx, v, folded = _rx(), c.v, c.folded
     unit = v.unit or "count"
-    clause = folded[c.clause_start:min(c.window_end, c.clause_end)]
+    clause = folded[max(c.clause_start, v.start - _REACH):min(c.window_end, c.clause_end, v.end + _REACH)]
     seg_own = folded[c.seg_start:v.end]
+    after = folded[v.end:min(c.clause_end, v.end + _REACH)]
     if unit == "%" and (rx["per_1000"].search(seg_own) or (c.inherited and c.prev_target.unit == "per_1000")):
         unit = "per_1000"
-    elif unit == "%" and rx["per_1000"].search(clause) and not rx["per_1000"].search(folded[v.end:c.clause_end]):
+    elif unit == "%" and rx["per_1000"].search(clause) and not rx["per_1000"].search(after):
         unit = "per_1000"
     c.unit = unit
     return True
@@ -559,6 +578,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
     values = _find_values(folded)
     next_unit = _next_unit_starts(values, len(folded))
     skip_rules = [(rule, rx[rule.pattern]) for rule in SKIP_RULES]
+    romans = _roman_headings(folded) if not tree.sections else []
     out: list[Target] = []
     prev: tuple[int, int, Target | None] | None = None  # (clause_start, end, target) of the last candidate
     for i, v in enumerate(values):
@@ -574,7 +594,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
         prev = (clause_start, v.end, None)
         window_end = min(next_unit[i], clause_end)
         c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
-                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end))
+                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans)
         if any(rule.apply(c, p) for rule, p in skip_rules):
             continue
         if not all(read(c) for _, read in FIELD_RULES):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extraction.numbers import is_round_denominator, parse_number
+from pipeline.extraction.numbers import MAX_DIGITS, is_round_denominator, parse_number
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,10 @@ def test_not_a_number(bad) -> None:
 def test_round_denominators() -> None:
     assert is_round_denominator(1000.0) and is_round_denominator(100000.0)
     assert not is_round_denominator(600.0)
+
+
+def test_numbers_too_long_to_be_real_are_rejected() -> None:
+    """Issue 19: a 400-digit run is not parsed (it overflowed to infinity)."""
+    assert parse_number("9" * 400) is None
+    assert parse_number("9" * (MAX_DIGITS + 1)) is None
+    assert parse_number("5.200.000.000") == 5_200_000_000.0

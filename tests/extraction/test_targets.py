@@ -7,6 +7,7 @@ excerpts of other provinces are read at run time only.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,29 @@ def test_resource_patterns_are_written_folded(resource: str) -> None:
             continue
         for word in _vietnamese_words(pattern):
             assert fold(word) == word, f"{resource}: pattern {name} has {word!r}, not written folded"
+
+
+def test_a_400_digit_number_is_no_target() -> None:
+    """Issue 19: rejected, not parsed (it used to overflow)."""
+    assert targets("- Tỷ lệ trẻ em được tiêm chủng đạt " + "9" * 400 + "%.") == []
+
+
+def _cpu_seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        extract_targets(text, SectionTree(), Metadata())
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_time_grows_linearly_on_a_long_hostile_line() -> None:
+    """Issue 19: "Sở trẻ em đạt 95% " repeated on one line; four times the text, about four times the work.
+
+    A ratio of two sizes, not a time limit: linear work gives ~4, the old quadratic reading ~16.
+    """
+    unit = "Sở trẻ em đạt 95% "
+    _cpu_seconds(unit * 50)  # warm the compiled patterns
+    small, large = _cpu_seconds(unit * 800), _cpu_seconds(unit * 3200)
+    assert len(targets(unit * 20)) == 20
+    assert large / small < 9, (small, large)
