@@ -111,6 +111,29 @@ def test_own_number_is_not_a_citation():
     assert [c.number for c in cite("Kế hoạch 31/KH-UBND năm 2025", Metadata(number="31/KH-UBND"))] == []
 
 
+@pytest.mark.parametrize("summary, cited", [
+    ("UBND tỉnh vừa ban hành Kế hoạch số 96/KH-UBND về tổ chức Tháng hành động vì trẻ em năm 2024. "
+     "Kế hoạch thực hiện Chỉ thị số 23/CT-TTg ngày 26/5/2020 của Thủ tướng Chính phủ.", ["23/CT-TTg"]),
+    ("Ngày 12/3, Sở GD&ĐT ban hành Kế hoạch số 41/KH-SGD&ĐT về phòng, chống đuối nước cho học sinh.", []),
+    ("Chủ tịch UBND tỉnh vừa ký ban hành Kế hoạch 118/KH-UBND triển khai Tháng hành động.", []),
+    ("Sở Giáo dục và Đào tạo có văn bản số 230/SGDĐT-GDPT yêu cầu các trường quán triệt Nghị định số "
+     "72/2013/NĐ-CP về quản lý Internet.", ["72/2013/NĐ-CP"]),
+    ("UBND tỉnh ban hành Kế hoạch thực hiện Chương trình phòng, chống tai nạn thương tích trẻ em giai đoạn "
+     "2021 - 2025 (Kế hoạch số 77/KH-UBND, ngày 02/6/2021).", []),
+    ("Hướng dẫn tổ chức Tết Trung thu năm 2015 (318/UBND-VX)\nKính gửi: Sở Văn hóa, Thể thao và Du lịch\n"
+     "Thực hiện Công văn số 901/LĐTBXH-BVCSTE ngày 20/8/2015", ["901/LĐTBXH-BVCSTE"]),
+])
+def test_reported_document_number_is_not_a_citation(summary, cited):
+    """A summary's own document: the one the opening says is issued."""
+    assert [c.number for c in cite(summary)] == cited
+
+
+def test_issued_document_in_a_plan_with_a_header_is_a_citation():
+    text = ("Số: 12/KH-UBND\nKẾ HOẠCH\nNăm 2023, UBND tỉnh đã ban hành Kế hoạch số 40/KH-UBND ngày 19/02/2023 "
+            "về công tác trẻ em.")
+    assert [c.number for c in cite(text)] == ["40/KH-UBND"]
+
+
 # --- issuer and level ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, issuer, level", [

@@ -44,6 +44,11 @@ def _type_words() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"(?<![\w])(?:{alts})(?![\w])"), canon
 
 
+def type_words() -> tuple[re.Pattern, dict[str, str]]:
+    """The pattern of instrument type words (folded) and the canonical type of each spelling."""
+    return _type_words()
+
+
 @cache
 def _type_first_words() -> frozenset[str]:
     return frozenset(first_literal(w) for w in _type_words()[1])

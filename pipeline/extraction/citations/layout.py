@@ -8,9 +8,12 @@ missing, so the extractors work on any text.
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex as re
 
 from pipeline.document import Metadata, SectionTree
+from pipeline.extraction.citations.find import type_words
 from pipeline.extraction.citations.symbols import find_symbols, norm_number
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
@@ -25,6 +28,9 @@ _OWN_NUMBER_INLINE = re.compile(_PATTERNS["own_number_inline"])
 _YEAR_WORD = re.compile(fold(_PATTERNS["title_year"]))
 _ANY_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/])")
 _DOC_TYPE_LINE = re.compile(fold(_PATTERNS["doc_type_line"]))
+_NUMBER_INTRO = re.compile(fold(_PATTERNS["number_intro"]))
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n[ \t]*\n|\)")
+_BARE_BRACKET = re.compile(r"\(\s*([^()\s][^()\n]{2,60}?)\s*\)")
 
 
 def body_start(folded: str, tree: SectionTree | None) -> int:
@@ -35,8 +41,47 @@ def body_start(folded: str, tree: SectionTree | None) -> int:
     return m.start() if m else len(folded)
 
 
+@cache
+def _reported() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict]:
+    data = load_yaml("instruments.yaml")["reported_document"]
+
+    def alts(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    types = type_words()[0].pattern
+    verb = re.compile(rf"(?<![\w])(?:(?:{alts(data['adverbs'])})\s+)*(?:{alts(data['verbs'])})\s+{types}")
+    bracket = re.compile(rf"\(\s*(?:{types})?{fold(_PATTERNS['number_intro'])}")
+    ends = re.compile(rf"(?<![\w])(?:{alts(data['opening_ends'])})(?![\w])")
+    return verb, bracket, ends, data
+
+
+def reported_document(text: str, folded: str) -> tuple[int, int] | None:
+    """Span of the number of the document a summary reports on ("UBND tỉnh vừa ban hành Kế hoạch số …").
+
+    The first document the opening says is issued; else a symbol alone in
+    brackets in the title before the addressee or the first cue.
+    """
+    verb, bracket, ends, data = _reported()
+    window = min(len(folded), int(data["window"]))
+    symbols = {a: b for a, b, _ in find_symbols(text[:window], folded[:window])}
+    for m in verb.finditer(folded, 0, window):
+        at = _NUMBER_INTRO.match(folded, m.end()).end()
+        if at in symbols:
+            return at, symbols[at]
+        stop = _SENTENCE_END.search(folded, m.end(), min(window, m.end() + int(data["bracket_window"])))
+        for b in bracket.finditer(folded, m.end(), stop.start() if stop else window):
+            if b.end() in symbols:
+                return b.end(), symbols[b.end()]
+    end = ends.search(folded, 0, window)
+    for b in _BARE_BRACKET.finditer(folded, 0, end.start() if end else window):
+        if b.start(1) in symbols and symbols[b.start(1)] == b.end(1):
+            return b.start(1), b.end(1)
+    return None
+
+
 def own_numbers(text: str, folded: str, meta: Metadata | None) -> set[str]:
-    """Comparison forms of the document's own number: metadata, else its header lines."""
+    """Comparison forms of the document's own number: metadata, else its header lines, else
+    the number of the document a summary reports on."""
     out: set[str] = set()
     if meta is not None and meta.number:
         out.add(norm_number(meta.number))
@@ -47,6 +92,10 @@ def own_numbers(text: str, folded: str, meta: Metadata | None) -> set[str]:
         end = symbols.get(m.end())
         if end is not None:
             out.add(norm_number(text[m.end():end]))
+    if not out:
+        reported = reported_document(text, folded)
+        if reported is not None:
+            out.add(norm_number(text[reported[0]:reported[1]]))
     return out
 
 
