@@ -20,6 +20,7 @@ from functools import cache
 
 from pipeline.document import Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing.summary import Report, find_report, opening_year, publication_date
 from pipeline.textutils import fold, strip_accents
 
 _HEAD_LIMIT = 6000  # the header never runs longer than this
@@ -59,6 +60,8 @@ def _cfg() -> dict:
         "motto": re.compile("|".join(f"(?:{p})" for p in meta["motto_patterns"])),
         "letter_type": types["letter_type"],
         "letter_cue": fold(types["letter_subject_cue"]),
+        "opening_types": sorted(((fold(k), v) for k, v in meta["summary"]["opening_types"].items()),
+                                key=lambda kv: -len(kv[0])),
         **_patterns(meta["patterns"]),
         **_words(meta["words"]),
     }
@@ -697,15 +700,116 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
         locality = name
         level = _level(unit, name, issue_year or _plan_year(title, None))  # Huế: a city of a province before 2025
         issuer = f"UBND {unit} {name}" if name else f"UBND {unit}"
+    signer = find_signer(text, tree)
+    year = _plan_year(title, issue_year)
+    if type_start < 0 and number is None and not _has_letterhead(text):
+        # no formal header: a summary or a re-published plan names its document in its opening
+        pub = publication_date(text)
+        report = find_report(text, pub[0] if pub else None)
+        if report is not None:
+            issuer, level, unit, locality, named = _report_issuer(text, title, report, year)
+            signer = signer or named
+            doc_type, number = doc_type or report.doc_type, report.number
+            issue_date = issue_date or report.issue_date
+            issue_year = issue_year or (int(issue_date[:4]) if issue_date else None)
+        doc_type = doc_type or _opening_type(text)
+        year = year or (report.year if report else None) or issue_year or opening_year(text) or (pub and pub[0])
+    elif unit and locality:
+        issuer, locality = _canonical_committee(unit, locality, issuer)
     province, province_2025 = (None, None)
     if level != "central":
         province, province_2025 = _province_of(text, level, unit, locality)
     return Metadata(
         doc_type=doc_type, number=number, issue_date=issue_date, issuer=issuer,
         admin_level=level, province=province, province_2025=province_2025,
-        locality=locality, year=_plan_year(title, issue_year), title=title,
-        signer=find_signer(text, tree),
+        locality=locality, year=year, title=title, signer=signer,
     )
+
+
+def _has_letterhead(text: str) -> bool:
+    """Whether the text opens with an issuer block in capitals ("ỦY BAN NHÂN DÂN / TỈNH KIÊN GIANG",
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "BỘ Y TẾ"): a summary or a news page has none."""
+    cfg = _cfg()
+    words = tuple(cfg["agencies"]) + tuple(fold(n) for n in cfg["central"].values())
+    committee = re.compile(r"(?:" + cfg["committee"] + r")")
+    for _start, _end, clean in _lines(text, 0, min(len(text), 1500))[:12]:
+        folded = fold(clean)
+        if _is_upper(clean) and (committee.match(folded) or folded.startswith(words)):
+            return True
+    return False
+
+
+def _canonical_committee(unit: str, name: str, issuer: str | None) -> tuple[str | None, str]:
+    """A province's committee under the gazetteer's spelling ("tỉnh Hoà Bình" -> "tỉnh Hòa Bình")."""
+    if unit not in _cfg()["province_units"]:
+        return issuer, name
+    canonical = _canonical_province(name)
+    if canonical and fold(canonical) != fold(name):
+        return issuer, name
+    if canonical and canonical != name:
+        return f"UBND {unit} {canonical}", canonical
+    return issuer, name
+
+
+def _report_issuer(text: str, title: str | None, report: Report, year: int | None):
+    """(issuer, level, unit, locality, signer) of a reporting clause's issuer."""
+    cfg = _cfg()
+    folded = fold(report.issuer)
+    if report.head_level in ("committee", "unit"):
+        m = re.search(r"(?<!\w)(" + cfg["unit_re"] + r")(?!\w)", folded)
+        if m is None:
+            return "UBND", None, None, None, None
+        unit = m.group(1)
+        name, _ = _name_after(report.issuer, folded, m.end())
+        signer = None
+        if name and unit in cfg["province_units"] and _canonical_province(name) is None \
+                and fold(name) not in cfg["central_cities"]:
+            signer, name = _person_name(name), None  # "Chủ tịch UBND tỉnh Nguyễn Thanh Bình"
+        name = _fit_name(name, unit) if name else _report_locality(text, title, unit)
+        if name and unit in cfg["province_units"]:
+            name = _canonical_province(name) or name
+        level = _level(unit, name, year)
+        return (f"UBND {unit} {name}" if name else f"UBND {unit}"), level, unit, name, signer
+    issuer, level, locality = report.issuer, report.head_level, None
+    units = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")(?=\s|$)", folded))
+    if units:
+        um = units[-1]
+        level = level or _level(um.group(1), None)
+        locality = report.issuer[um.end():].strip() or _report_locality(text, title, um.group(1))
+        if not report.issuer[um.end():].strip() and locality:
+            issuer = f"{issuer} {locality}"  # "Hội đồng ... tỉnh" + the province the text names
+    return issuer, level, None, locality, None
+
+
+def _report_locality(text: str, title: str | None, unit: str) -> str | None:
+    """The place of a bare unit word in a report's issuer ("UBND tỉnh", "UBND TP", "Phòng ... Quận"):
+    a province or central city the text names, else the one place of that kind the text names."""
+    cfg = _cfg()
+    if unit in cfg["province_units"]:
+        mentioned = _province_mentions(text)
+        if not mentioned:
+            gz = _gazetteer()
+            found = gz.find_province(text) if gz is not None else None
+            mentioned = Counter({found.name: 1}) if found is not None else Counter()
+        best = mentioned.most_common(1)[0][0] if mentioned else None
+        if best and (unit != cfg["city_unit"] or fold(best) in cfg["central_cities"]):
+            return best
+        if unit != cfg["city_unit"]:
+            return None
+    counts = unit_mentions(text, unit)
+    return counts.most_common(1)[0][0] if len(counts) == 1 else None
+
+
+def _opening_type(text: str) -> str | None:
+    """The type a text without a header shows in its first lines: a line opening with a type word
+    ("Kế hoạch triển khai ...", "Văn bản nêu rõ"), a letter's "Kính gửi", a plan's "Mục đích, yêu cầu"."""
+    cfg = _cfg()
+    for _start, _end, clean in _lines(text, 0, min(len(text), 1500))[:8]:
+        folded = fold(clean)
+        for word, doc_type in cfg["opening_types"]:
+            if folded.startswith(word) and not folded[len(word):len(word) + 1].isalnum():
+                return doc_type
+    return None
 
 
 def _locality_from_text(text: str, title: str | None, unit: str, place_line: str | None) -> str | None:

@@ -316,3 +316,89 @@ def test_excerpt_school_plans(excerpts_dir):
 def test_hue_is_a_city_of_a_province_before_2025_and_run_by_the_centre_after(date, level):
     text = f"ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ\nSố: 12/KH-UBND\nHuế, {date}\nKẾ HOẠCH\nThực hiện công tác trẻ em\nI. MỤC ĐÍCH\n"
     assert (meta(text).issuer, meta(text).admin_level) == ("UBND thành phố Huế", level)
+
+
+# ---------------------------------------------------------------- texts that report on a document
+# Portal news and summaries carry no header: the reported document's metadata comes from the
+# opening's reporting clause, in the issuer's own voice. Sentences written in the shape of such pages.
+
+
+def test_report_gives_type_number_date_issuer():
+    m = meta("Tăng cường phòng, chống đuối nước cho trẻ em\n\n"
+             "UBND tỉnh Phú Yên vừa ban hành Kế hoạch số 45/KH-UBND ngày 12/3/2022 về phòng, chống "
+             "đuối nước cho trẻ em năm 2022 trên địa bàn tỉnh.\n")
+    assert (m.doc_type, m.number, m.issue_date) == ("Kế hoạch", "45/KH-UBND", "2022-03-12")
+    assert (m.issuer, m.admin_level, m.province, m.year) == ("UBND tỉnh Phú Yên", "province", "Phú Yên", 2022)
+
+
+def test_report_issuer_is_the_plans_voice_not_a_cited_documents():
+    m = meta("Thực hiện Công văn số 100/LĐTBXH-TE ngày 01/02/2023 của Bộ Lao động - Thương binh và Xã hội "
+             "về công tác trẻ em năm 2023, UBND huyện Tam Nông vừa ban hành Văn bản số 88/UBND-VX "
+             "ngày 20/02/2023 chỉ đạo các xã, thị trấn.\n")
+    assert (m.issuer, m.admin_level) == ("UBND huyện Tam Nông", "district")
+    assert (m.doc_type, m.number, m.issue_date) == ("Công văn", "88/UBND-VX", "2023-02-20")
+
+
+def test_report_date_without_year_takes_the_publication_year():
+    m = meta(" date 2023-06-02 Phòng, chống ma túy trong trường học\n\n"
+             "Ngày 20/5, Sở GD&ĐT ban hành Kế hoạch số 12/KH-SGD&ĐT về tuyên truyền phòng, chống ma túy.\n")
+    assert (m.issuer, m.admin_level) == ("Sở Giáo dục và Đào tạo", "province")
+    assert (m.number, m.issue_date, m.year) == ("12/KH-SGD&ĐT", "2023-05-20", 2023)
+
+
+def test_report_city_committee_of_a_central_city_is_province_level():
+    m = meta("Hà Nội: bảo vệ trẻ em trên môi trường mạng\n\n"
+             "UBND TP Hà Nội vừa có văn bản yêu cầu các sở, ngành tăng cường bảo vệ trẻ em.\n")
+    assert (m.issuer, m.admin_level, m.province, m.doc_type) == (
+        "UBND thành phố Hà Nội", "province", "Hà Nội", "Công văn")
+
+
+def test_report_chairman_name_is_the_signer_not_a_province():
+    m = meta("Tháng hành động vì trẻ em\n\n"
+             "- Chủ tịch UBND tỉnh Trần Văn Nam vừa ký ban hành Kế hoạch số 9/KH-UBND triển khai "
+             "Tháng hành động vì trẻ em năm 2021.\n")
+    assert (m.issuer, m.province, m.signer, m.number, m.year) == ("UBND tỉnh", None, "Trần Văn Nam", "9/KH-UBND", 2021)
+
+
+def test_report_agency_abbreviation_expanded_and_not_cut_at_the_verb():
+    m = meta("Phòng GD-ĐT Mộ Đức vừa ban hành Kế hoạch đảm bảo an toàn giao thông năm 2019 trong trường học.\n")
+    assert (m.issuer, m.admin_level, m.doc_type, m.year) == (
+        "Phòng Giáo dục và Đào tạo Mộ Đức", "district", "Kế hoạch", 2019)
+
+
+def test_report_according_to_the_issuer():
+    m = meta("Mô hình ngôi nhà an toàn năm 2024\n\n"
+             "Theo UBND xã Tân Phú, mô hình sẽ tập trung vào tuyên truyền cho các hộ gia đình.\n")
+    assert (m.issuer, m.admin_level) == ("UBND xã Tân Phú", "commune")
+
+
+def test_report_bare_unit_word_completed_from_the_text():
+    m = meta("Hội đồng Bảo trợ Quỹ Bảo trợ trẻ em tỉnh vừa ban hành Kế hoạch vận động Quỹ năm 2020.\n"
+             "Theo đó, Quỹ Bảo trợ trẻ em tỉnh Thái Bình phấn đấu vận động đạt trên 2 tỷ đồng.\n")
+    assert (m.issuer, m.admin_level, m.province) == (
+        "Hội đồng Bảo trợ Quỹ Bảo trợ trẻ em tỉnh Thái Bình", "province", "Thái Bình")
+
+
+def test_report_year_not_from_a_comparison_with_the_past():
+    m = meta("Trong 6 tháng đầu năm, toàn tỉnh giảm 20% so với cùng kỳ năm 2024. Các địa phương tiếp tục "
+             "thực hiện chỉ tiêu năm 2025.\n")
+    assert m.year == 2025
+
+
+def test_publication_date_lines():
+    from pipeline.parsing.summary import publication_date
+
+    assert publication_date("Trẻ em\nThứ Hai, 15/03/2021, 08:10 [GMT+7]\nUBND tỉnh ...") == (2021, 3, 15)
+    assert publication_date("Cập nhật ngày: 02/11/2019 10:05:11\n...") == (2019, 11, 2)
+    assert publication_date(" date 2020-05 Năm 2019, ...") == (2020, 5, None)
+    assert publication_date("Thực hiện Quyết định số 06/QĐ-TTg ngày 3/1/2019 của ...") is None
+
+
+def test_opening_lines_give_the_type_of_a_headerless_text():
+    assert meta("Kính gửi: - Trưởng các thôn;\nỦy ban nhân dân xã yêu cầu các thôn thực hiện.\n").doc_type == "Công văn"
+    assert meta("Phòng chống đuối nước\n\nMỤC ĐÍCH, YÊU CẦU\n\n- Nâng cao nhận thức.\n").doc_type == "Kế hoạch"
+
+
+def test_province_committee_takes_the_gazetteers_spelling():
+    m = meta("Ủy ban nhân dân tỉnh Hoà Bình ban hành Kế hoạch số 7/KH-UBND, ngày 3/4/2023 về công tác trẻ em.\n")
+    assert (m.issuer, m.province) == ("UBND tỉnh Hòa Bình", "Hòa Bình")
