@@ -573,17 +573,22 @@ def _lead_in() -> re.Pattern:
 _LINE_REST = re.compile(r"[\s:.*_)(]*")
 
 
+def _letterhead_end(folded: str) -> int:
+    """Where the letterhead and title end (0 when no preamble line is found)."""
+    for pattern in _letterhead_regexes():
+        m = pattern.search(folded[:4000])
+        if m:
+            return m.start()
+    return 0
+
+
 def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) -> None:
     """A line holding nothing but bodies ("Sở Y tế:", "Đề nghị Huyện đoàn") heads a block: lead/requested."""
     starts = [f.start for f in found]
-    letterhead = None
-    for pattern in _letterhead_regexes():
-        letterhead = pattern.search(folded[:4000])
-        if letterhead:
-            break
+    letterhead = _letterhead_end(folded)
     line_start = 0
     for line in folded.split("\n"):
-        if letterhead and line_start < letterhead.start():
+        if line_start < letterhead:
             line_start += len(line) + 1
             continue
         line_end = line_start + len(line)
@@ -604,6 +609,76 @@ def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) ->
         line_start = line_end + 1
 
 
+@cache
+def _subject_regexes() -> dict[str, re.Pattern]:
+    """What may open a sentence before its subject bodies, and what may follow them (resources)."""
+    spec = _resources()["sentence_subject"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(sorted((_name_regex(w) for w in words), key=len, reverse=True))
+
+    label = _resources()["item_label"]
+    return {
+        "head": re.compile(rf"[\W_]*(?:{label})?[\W_]*(?:(?:{alt(spec['openers'])})\s*,\s*)?", flags=re.I),
+        "tail": re.compile(rf"[ \t]*(?:\([^()\n]{{0,120}}\)[ \t]*)?(?:(?:{alt(spec['modals'])})\s+)*"),
+        "not_lead": re.compile(rf"(?:{alt(spec['not_lead'])})(?!\w)"),
+        "boundary": re.compile(r"[.;:!?\n](?!\d)"),
+    }
+
+
+def _subject_start(folded: str, pos: int) -> int:
+    """Start of the clause holding `pos`: after . ; : ! ? or a line break, at most 300 characters back."""
+    lo = max(0, pos - 300)
+    cut = lo
+    for m in _subject_regexes()["boundary"].finditer(folded, lo, pos):
+        cut = m.end()
+    return cut
+
+
+def _subject_acts(text: str, folded: str, pos: int) -> bool:
+    """After a subject: a lower-case word that is a task of it ("tổ chức", "chỉ đạo", "phối hợp")."""
+    rx = _subject_regexes()
+    tail = _match_at(rx["tail"], folded, pos)
+    pos = tail.end()
+    if pos >= len(text) or not text[pos].isalpha() or not text[pos].islower():
+        return False
+    return _match_at(rx["not_lead"], folded, pos) is None
+
+
+def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[str | None],
+                       own: set[str]) -> None:
+    """Bodies that open a sentence and go on with what they do lead it ("UBND các quận, huyện tổ
+    chức ...", "Theo đó, Sở Y tế chỉ đạo ..."), unless the plan's own issuer speaks (`own`:
+    "sector/level" keys). A chain of bodies joined by filler is taken whole; linear in the text."""
+    rx = _subject_regexes()
+    letterhead = _letterhead_end(folded)
+    i = 0
+    while i < len(found):
+        j = i + 1  # the chain found[i:j]: bodies joined by separators and vague group words
+        while j < len(found) and _gap_is_filler(folded, found[j - 1].end, found[j].start):
+            j += 1
+        chain = range(i, j)
+        start = found[i].start
+        clause = _subject_start(folded, start)
+        head = _match_at(rx["head"], folded, clause)
+        i = j
+        if start < letterhead or any(roles[k] is not None for k in chain):
+            continue
+        if not _gap_is_filler(folded, max(head.end(), clause), start):
+            continue
+        if not _subject_acts(text, folded, found[j - 1].end):
+            continue
+        for k in chain:
+            if not all(f"{found[k].sector}/{lv}" in own for lv in found[k].levels):
+                roles[k] = "lead"
+
+
+def _own_keys(meta: Metadata, plan_level: str | None) -> set[str]:
+    """"sector/level" of the plan's issuer (people's committee of the plan's level when unknown)."""
+    keys = {f"{f.sector}/{lv}" for f in find_mentions(meta.issuer or "", plan_level) for lv in f.levels}
+    return keys or {f"people_committee/{plan_level or 'province'}"}
+
+
 def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
                      plan_year: int | None = None) -> list[AgencyMention]:
     """One mention per body named with a role; levels resolved against the plan's level.
@@ -619,6 +694,7 @@ def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: st
     if not found:
         return []
     roles = _roles(text, folded, found, tree)
+    _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level))
     excluded = _excluded_spans(folded)
     out: list[AgencyMention] = []
     for f, role in zip(found, roles, strict=True):

@@ -143,6 +143,26 @@ def test_requested_for_de_nghi() -> None:
                                           ("mass_organizations", "district", "requested")}
 
 
+def test_bodies_opening_a_sentence_with_a_task_lead_it() -> None:
+    # summaries and running text: the subject of a sentence that goes on with its task
+    sent = ("Theo đó, UBND các quận, huyện tổ chức lễ phát động Tháng hành động vì trẻ em; UBND các xã, "
+            "phường xây dựng kế hoạch tổ chức các hoạt động trên địa bàn.")
+    assert found(sent, "province") == {("people_committee", "district", "lead"),
+                                       ("people_committee", "commune", "lead")}
+    sent = "Hội Cựu chiến binh duy trì tổ canh trực tại các điểm có nguy cơ đuối nước."
+    assert found(sent, "province") == {("other", "province", "lead")}
+    sent = "Đồng thời, Sở Y tế sẽ tổng hợp nhu cầu vắc xin của các quận, huyện."
+    assert found(sent, "province") == {("health", "province", "lead")}
+
+
+def test_a_subject_that_issues_asks_or_reports_the_past_does_not_lead() -> None:
+    sent = "UBND tỉnh yêu cầu Sở Lao động - Thương binh và Xã hội chủ trì triển khai Kế hoạch."
+    assert found(sent, "province") == {("labour_social", "province", "lead")}  # the plan's own voice
+    assert found("Năm 2023, Sở Y tế đã tổ chức 12 lớp tập huấn cho cán bộ y tế.", "province") == set()
+    assert found("Sở Tư pháp vừa ban hành Kế hoạch số 12/KH-STP về công tác hộ tịch.", "province") == set()
+    assert found("Sở Y tế Hà Nội cho biết số ca mắc tay chân miệng giảm.", "province") == set()
+
+
 def test_xet_de_nghi_cua_is_not_a_request() -> None:
     sent = ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH "
             "ngày 09/4/2024")  # 003
