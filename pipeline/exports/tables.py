@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.exports.labels import agency_label, label, theme_label
 from pipeline.knowledge.indicators import get_indicator, normalize_indicator
 from pipeline.textutils import fold, squash
 
@@ -30,7 +31,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("source", "string"),
         ("format", "string"), ("pages", "int"), ("n_chars", "int"),
         ("doc_type", "string"), ("number", "string"), ("issue_date", "date"), ("issuer", "string"),
-        ("admin_level", "string"), ("province", "string"), ("province_2025", "string"),
+        ("admin_level", "string"), ("admin_level_label", "string"), ("province", "string"), ("province_2025", "string"),
         ("locality", "string"), ("year", "int"), ("title", "string"), ("signer", "string"),
         ("n_sections", "int"), ("n_tasks", "int"), ("n_citations", "int"), ("n_agencies", "int"),
         ("n_deadlines", "int"), ("n_targets", "int"), ("warnings", "list"), ("pipeline_version", "string"),
@@ -41,37 +42,40 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     ],
     "tasks": [
         ("doc_id", "string"), ("task_id", "string"), *SPAN, ("label", "string"),
-        ("themes", "list"), ("activities", "list"), ("agencies", "list"),
+        ("themes", "list"), ("themes_label", "list"), ("activities", "list"), ("activities_label", "list"),
+        ("agencies", "list"), ("agencies_label", "list"),
     ],
     "task_themes": [
         ("doc_id", "string"), ("task_id", "string"), *SPAN, ("kind", "string"), ("theme", "string"),
+        ("theme_label", "string"),
     ],
     "citations": [
         ("doc_id", "string"), *SPAN, ("type", "string"), ("number", "string"), ("name", "string"),
-        ("date", "date"), ("issuer", "string"), ("issuer_level", "string"), ("relation", "string"),
-        ("short_form", "bool"), ("instrument_key", "string"), ("cited_doc_id", "string"),
+        ("date", "date"), ("issuer", "string"), ("issuer_level", "string"), ("issuer_level_label", "string"),
+        ("relation", "string"), ("relation_label", "string"), ("short_form", "bool"), ("instrument_key", "string"), ("cited_doc_id", "string"),
     ],
     "instruments": [
         ("key", "string"), ("type", "string"), ("number", "string"), ("name", "string"), ("date", "date"),
-        ("issuer", "string"), ("issuer_level", "string"), ("n_plans", "int"), ("n_mentions", "int"),
+        ("issuer", "string"), ("issuer_level", "string"), ("issuer_level_label", "string"), ("n_plans", "int"), ("n_mentions", "int"),
         ("doc_ids", "list"), ("corpus_doc_id", "string"), ("doc_id", "string"), *SPAN,
     ],
     "agencies": [
-        ("doc_id", "string"), *SPAN, ("name", "string"), ("sector", "string"), ("level", "string"),
-        ("role", "string"),
+        ("doc_id", "string"), *SPAN, ("name", "string"), ("sector", "string"), ("sector_label", "string"),
+        ("level", "string"), ("level_label", "string"), ("role", "string"), ("role_label", "string"),
     ],
     "task_agencies": [
-        ("doc_id", "string"), ("task_id", "string"), *SPAN, ("agency", "string"), ("sector", "string"),
-        ("level", "string"),
+        ("doc_id", "string"), ("task_id", "string"), *SPAN, ("agency", "string"), ("agency_label", "string"),
+        ("sector", "string"), ("sector_label", "string"), ("level", "string"), ("level_label", "string"),
     ],
     "deadlines": [
         ("doc_id", "string"), *SPAN, ("date", "date"), ("year", "int"), ("month", "int"), ("day", "int"),
-        ("recurrence", "string"), ("kind", "string"), ("what", "string"), ("agency", "string"),
+        ("recurrence", "string"), ("recurrence_label", "string"), ("kind", "string"), ("kind_label", "string"),
+        ("what", "string"), ("agency", "string"),
     ],
     "targets": [
         ("doc_id", "string"), *SPAN, ("indicator", "string"), ("indicator_id", "string"),
         ("indicator_label", "string"), ("value", "float"), ("unit", "string"), ("comparator", "string"),
-        ("direction", "string"), ("target_year", "int"), ("qualifier", "string"),
+        ("direction", "string"), ("direction_label", "string"), ("target_year", "int"), ("qualifier", "string"),
     ],
     "errors": [
         ("doc_id", "string"), ("source", "string"), ("error", "string"), ("reason", "string"), ("hint", "string"),
@@ -212,6 +216,26 @@ ROW_TABLES = ("documents", "sections", "tasks", "task_themes", "citations", "age
 REGISTRY_DROP = ("text", "start", "end", "section")  # evidence and position: the registry never reads them
 
 
+def _task_rows(doc_id: str, t: dict, rows: dict[str, list[dict]]) -> None:
+    """The rows of one task: in tasks, and its long forms in task_themes and task_agencies."""
+    task = {"doc_id": doc_id, "task_id": t.get("id"), "section": t.get("section"),
+            "start": t.get("start"), "end": t.get("end"), "evidence": t.get("text")}
+    rows["tasks"].append({
+        **task, "label": t.get("label"),
+        **{k: list(t.get(k) or []) for k in ("themes", "activities", "agencies")},
+        **{f"{k}_label": [shown(v) for v in t.get(k) or []]
+           for k, shown in (("themes", theme_label), ("activities", theme_label), ("agencies", agency_label))},
+    })
+    for kind, key in (("theme", "themes"), ("activity", "activities")):
+        for theme in t.get(key) or []:
+            rows["task_themes"].append({**task, "kind": kind, "theme": theme, "theme_label": theme_label(theme)})
+    for agency in t.get("agencies") or []:
+        sector, _, level = agency.partition("/")
+        rows["task_agencies"].append({**task, "agency": agency, "agency_label": agency_label(agency),
+                                      "sector": sector, "sector_label": label("sectors", sector),
+                                      "level": level or None, "level_label": label("levels", level or None)})
+
+
 def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list[dict]]:
     """The rows one record contributes to each table in `ROW_TABLES`.
 
@@ -234,6 +258,7 @@ def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list
         "n_chars": len(record.get("text") or ""),
         **{k: meta.get(k) for k in ("doc_type", "number", "issue_date", "issuer", "admin_level",
                                     "province", "province_2025", "locality", "year", "title", "signer")},
+        "admin_level_label": label("levels", meta.get("admin_level")),
         **{f"n_{k}": n for k, n in counts.items()},
         "warnings": list(record.get("warnings") or []),
         "pipeline_version": record.get("pipeline_version"),
@@ -250,30 +275,26 @@ def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list
             "end": s.get("end"), "evidence": evidence,
         })
     for t in record.get("tasks") or []:
-        task = {"doc_id": doc_id, "task_id": t.get("id"), "section": t.get("section"),
-                "start": t.get("start"), "end": t.get("end"), "evidence": t.get("text")}
-        rows["tasks"].append({
-            **task, "label": t.get("label"),
-            **{k: list(t.get(k) or []) for k in ("themes", "activities", "agencies")},
-        })
-        for kind, key in (("theme", "themes"), ("activity", "activities")):
-            for theme in t.get(key) or []:
-                rows["task_themes"].append({**task, "kind": kind, "theme": theme})
-        for agency in t.get("agencies") or []:
-            sector, _, level = agency.partition("/")
-            rows["task_agencies"].append({**task, "agency": agency, "sector": sector, "level": level or None})
+        _task_rows(doc_id, t, rows)
     for c in record.get("citations") or []:
         rows["citations"].append({
             **_span(record, c), **{k: c.get(k) for k in ("type", "number", "name", "date", "issuer",
                                                          "issuer_level", "relation")},
+            "issuer_level_label": label("levels", c.get("issuer_level")),
+            "relation_label": label("relations", c.get("relation")),
             "short_form": bool(c.get("short_form")), "instrument_key": instrument_key(c),
             "cited_doc_id": None,
         })
     for a in record.get("agencies") or []:
-        rows["agencies"].append({**_span(record, a), **{k: a.get(k) for k in ("name", "sector", "level", "role")}})
+        rows["agencies"].append({**_span(record, a), **{k: a.get(k) for k in ("name", "sector", "level", "role")},
+                                 "sector_label": label("sectors", a.get("sector")),
+                                 "level_label": label("levels", a.get("level")),
+                                 "role_label": label("roles", a.get("role"))})
     for d in record.get("deadlines") or []:
         rows["deadlines"].append({**_span(record, d), **{k: d.get(k) for k in (
-            "date", "year", "month", "day", "recurrence", "kind", "what", "agency")}})
+            "date", "year", "month", "day", "recurrence", "kind", "what", "agency")},
+            "recurrence_label": label("recurrences", d.get("recurrence")),
+            "kind_label": label("deadline_kinds", d.get("kind"))})
     for t in record.get("targets") or []:
         ind_id = t.get("indicator_id") or normalize_indicator(t.get("indicator"), t.get("text"))
         ind = get_indicator(ind_id)
@@ -281,6 +302,7 @@ def record_rows(record: dict, duplicate_of: str | None = None) -> dict[str, list
             **_span(record, t), "indicator": t.get("indicator"), "indicator_id": ind_id,
             "indicator_label": ind.label if ind else None,
             **{k: t.get(k) for k in ("value", "unit", "comparator", "direction", "target_year", "qualifier")},
+            "direction_label": label("directions", t.get("direction")),
         })
     return rows
 
@@ -356,6 +378,7 @@ class CitationFinisher:
             rows.append({
                 **{k: inst.get(k) for k in ("key", "type", "number", "name", "date", "issuer", "issuer_level",
                                             "n_plans", "n_mentions", "corpus_doc_id")},
+                "issuer_level_label": label("levels", inst.get("issuer_level")),
                 "doc_ids": list(doc_ids) if isinstance(doc_ids, list | tuple) else _to_list(doc_ids),
                 **{k: mention.get(k) for k in ("doc_id", "section", "start", "end", "evidence")},
             })

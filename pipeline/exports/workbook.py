@@ -36,22 +36,40 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.exports import pivots
 from pipeline.exports.files import atomic_path
+from pipeline.exports.labels import label
 from pipeline.exports.parquet_export import CHUNK_ROWS, iter_rows
-from pipeline.exports.tables import LIST_SEP, TABLES
+from pipeline.exports.tables import LIST_SEP, SCHEMA, TABLES
+from pipeline.knowledge.loader import load_yaml
 
 EXCEL_MAX_ROWS = 1_048_576
 MAX_TABLE_ROWS = 50_000  # per table sheet; the CSV and Parquet files hold every row
 EXCEL_MAX_CELL = 32_767
 ZIP_LEVEL = 3  # zlib level of the workbook's parts (see _deflate_level)
 WIDTH_SAMPLE_ROWS = 199  # text columns are as wide as their longest text in the first rows (then capped)
-PIVOT_SHEETS = {
-    "plan_x_theme": ("Số nhiệm vụ theo chủ đề của mỗi kế hoạch (tasks per theme, per plan)", "plan_theme"),
-    "plan_x_instrument": ("Văn bản được trích dẫn trong mỗi kế hoạch: số lần (who cites what)",
-                          "instrument_plan"),
-    "indicator_x_plan": ("Chỉ tiêu theo kế hoạch: giá trị, đơn vị, năm (targets side by side)",
-                         "indicator_plan"),
-    "sector_x_theme": ("Số nhiệm vụ theo ngành và chủ đề (who is responsible for what)", "sector_theme"),
-}
+SHARE_COLUMNS = ("share_of_plan", "share_of_province")  # shown as percentages
+TABLE_STYLE = "Table Style Light 9"
+
+
+def _value(value: Any) -> Any:
+    """A comparison cell: blanks for every kind of missing value, yes/no in Vietnamese, dates as dates."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return LIST_SEP.join(str(v) for v in value)
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return label("yes_no", str(bool(value)).lower())
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _width(header: str, values: list) -> int:
+    longest = max([len(str(v)) for v in values if v is not None] or [0])
+    return min(max(len(header), longest, 6) + 2, 60)
 
 
 def _cell(value: Any) -> Any:
@@ -76,15 +94,49 @@ class _Sheets:
         self.book = book
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                        "valign": "top"})
-        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.date = book.add_format({"num_format": "dd/mm/yyyy"})  # 30/05/2024, as dates are written in Viet Nam
+        self.share = book.add_format({"num_format": "0.0%"})
         self.note = book.add_format({"italic": True, "font_color": "#555555"})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
-    def write(self, name: str, df: pd.DataFrame, index_label: str | None = None, note: str | None = None) -> None:
-        """A pivot sheet (a small DataFrame): note line, header, rows."""
-        if index_label is not None:
-            df = df.reset_index().rename(columns={df.index.name or "index": index_label})
-        self.write_rows(name, [str(c) for c in df.columns], [df.itertuples(index=False, name=None)],
-                        len(df), note=note, freeze_first_column=index_label is not None)
+    def memory_sheet(self, name: str):
+        """A sheet held in memory (not constant_memory): the guide and the comparisons, small, with Excel
+        tables (which xlsxwriter writes only in that mode). The table sheets stream (constant_memory)."""
+        self.book.constant_memory = False
+        try:
+            sheet = self.book.add_worksheet(name)
+        finally:
+            self.book.constant_memory = True
+        sheet.row_data_fh_closed = True  # it has no row file for the book's close to close
+        return sheet
+
+    def comparison(self, name: str, headers: list[str], frame: pd.DataFrame, note: str) -> None:
+        """A long comparison sheet: a note line, then an Excel table of `frame` under a frozen header."""
+        sheet = self.memory_sheet(name)
+        sheet.write_string(0, 0, note, self.note)
+        rows = [tuple(_value(v) for v in row) for row in frame.itertuples(index=False, name=None)]
+        formats = [self.share if c in SHARE_COLUMNS else None for c in frame.columns]
+        self.table_block(sheet, 1, headers, rows, formats=formats)
+        sheet.freeze_panes(2, 1)
+
+    def table_block(self, sheet, top: int, headers: list[str], rows: list[tuple], widths: list[int] | None = None,
+                    formats: list | None = None) -> None:
+        """An Excel table (header with filters, banded rows) at row `top` of an in-memory sheet."""
+        formats = formats or [None] * len(headers)
+        columns = []
+        for j, header in enumerate(headers):
+            dates = any(isinstance(r[j], dt.date) for r in rows[:50])
+            columns.append({"header": header, **({"format": self.date if dates else formats[j]}
+                                                  if dates or formats[j] is not None else {})})
+        data = [list(r) for r in rows] or [[None] * len(headers)]
+        sheet.add_table(top, 0, top + len(data), len(headers) - 1,
+                        {"columns": columns, "data": data, "style": TABLE_STYLE, "autofilter": True})
+        for j, header in enumerate(headers):
+            width = widths[j] if widths else _width(header, [r[j] for r in rows[:WIDTH_SAMPLE_ROWS]])
+            sheet.set_column(j, j, width, self.wrap if widths else None)
+        for j in range(len(headers)):
+            sheet.write_string(top, j, headers[j], self.header)
 
     def write_rows(self, name: str, columns: list[str], batches: Iterable[Iterable[tuple]], n_rows: int,
                    note: str | None = None, freeze_first_column: bool = False, max_rows: int = EXCEL_MAX_ROWS,
@@ -96,7 +148,7 @@ class _Sheets:
 
     def _fill(self, sheet, columns: list[str], batches: Iterable[Iterable[tuple]], n_rows: int,
               note: str | None = None, freeze_first_column: bool = False, max_rows: int = EXCEL_MAX_ROWS,
-              cut_note: str | None = None) -> None:
+              cut_note: str | None = None, table: bool = False) -> None:
         top = 0
         if note:
             sheet.write_string(0, 0, note, self.note)
@@ -114,17 +166,18 @@ class _Sheets:
                 self._row(sheet, i, row, widths, measure=i < top + 200)
             if i - top >= max_rows:
                 break
-        self._finish(sheet, columns, widths, top, i - top, n_rows, cut_note, freeze_first_column)
+        self._finish(sheet, columns, widths, top, i - top, n_rows, cut_note, freeze_first_column, table)
 
     def _finish(self, sheet, columns: list[str], widths: list[int], top: int, written: int, n_rows: int,
-                cut_note: str | None, freeze_first_column: bool = False) -> None:
-        """Cut note under the last row (when rows were left out), widths, frozen header, filter."""
+                cut_note: str | None, freeze_first_column: bool = False, table: bool = False) -> None:
+        """Cut note under the last row (when rows were left out), widths, frozen header, filter (an Excel
+        table's own, when the sheet is one)."""
         if written < n_rows and cut_note:
             sheet.write_string(top + written + 1, 0, cut_note, self.note)
         for j, width in enumerate(widths):
             sheet.set_column(j, j, width)
         sheet.freeze_panes(top + 1, 1 if freeze_first_column else 0)
-        if columns:
+        if columns and not table:
             sheet.autofilter(top, 0, top + max(written, 1), len(columns) - 1)
 
     def write_table(self, name: str, source: Path, n_rows: int, max_rows: int, cut_note: str) -> None:
@@ -134,8 +187,10 @@ class _Sheets:
         columns = schema.names
         encoders = [_CELLS_BY_TYPE.get(str(field.type)) for field in schema]
         sheet = self.book.add_worksheet(name)
+        _add_streamed_table(sheet, columns, min(n_rows, max_rows, EXCEL_MAX_ROWS - 2))
         if not columns or None in encoders or not _can_write_xml(sheet):
-            self._fill(sheet, columns, iter_rows(source), n_rows, max_rows=max_rows, cut_note=cut_note)
+            self._fill(sheet, columns, iter_rows(source), n_rows, max_rows=max_rows, cut_note=cut_note,
+                       table=True)
             return
         for j, col in enumerate(columns):
             sheet.write_string(0, j, col, self.header)
@@ -172,7 +227,7 @@ class _Sheets:
         if last_row:
             sheet.dim_rowmax = max(sheet.dim_rowmax or 0, last_row)
         sheet.previous_row = written  # rows up to here are written; the cut note goes below them
-        self._finish(sheet, columns, widths, top=0, written=written, n_rows=n_rows, cut_note=cut_note)
+        self._finish(sheet, columns, widths, top=0, written=written, n_rows=n_rows, cut_note=cut_note, table=True)
 
     def _row(self, sheet, i: int, row: tuple, widths: list[int], measure: bool) -> None:
         for j, value in enumerate(row):
@@ -293,6 +348,23 @@ _CELLS_BY_TYPE = {"string": _string_cells, "int64": _number_cells, "double": _nu
                   "date32[day]": _date_cells, "list<item: string>": _list_cells}
 
 
+def _add_streamed_table(sheet, columns: list[str], n_rows: int) -> None:
+    """Make the sheet's first `n_rows` + 1 rows an Excel table, before any row is written.
+
+    xlsxwriter refuses add_table in constant_memory mode because it writes the header cells, which
+    such a sheet may already have sent to disk; here no row is on disk yet, and the header cells it
+    writes are written again, as inline strings, by the sheet's own header (same text, same place).
+    """
+    if not columns:
+        return
+    sheet.constant_memory = 0
+    try:
+        sheet.add_table(0, 0, max(n_rows, 1), len(columns) - 1,
+                        {"columns": [{"header": c} for c in columns], "style": TABLE_STYLE, "autofilter": True})
+    finally:
+        sheet.constant_memory = 1
+
+
 def _can_write_xml(sheet) -> bool:
     return (getattr(sheet, "constant_memory", False) and hasattr(sheet, "_write_single_row")
             and hasattr(sheet, "fh") and hasattr(sheet, "previous_row") and hasattr(sheet, "dim_rowmax"))
@@ -300,27 +372,61 @@ def _can_write_xml(sheet) -> bool:
 
 def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path,
                    tables: list[str] = TABLES, max_table_rows: int = MAX_TABLE_ROWS) -> Path:
-    """The pivots (from `con`, see pivots.py), then a sheet per table streamed from its Parquet file."""
+    """The guide, the long comparisons (from `con`, see pivots.py), then a sheet per table streamed
+    from its Parquet file. Every sheet is an Excel table (filters, banded rows) under a frozen header."""
+    texts = load_yaml("workbook.yaml")
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                               "strings_to_numbers": False, "constant_memory": True})
         try:
             sheets = _Sheets(book)
-            for name, (note, builder) in PIVOT_SHEETS.items():
-                table = getattr(pivots, builder)(con)
-                index_label = None if name in ("plan_x_instrument", "indicator_x_plan") else table.index.name
-                sheets.write(name, table, index_label=index_label, note=note)
+            _guide(sheets, texts, tables)
+            for name, build in pivots.LONG_COMPARISONS.items():
+                spec = texts["comparisons"][name]
+                headers = {**texts["plan_columns"], **spec["columns"]}
+                frame = build(con)
+                sheets.comparison(spec["sheet"], [headers[c] for c in frame.columns], frame, spec["about"])
             for name in tables:
                 source = parquet_dir / f"{name}.parquet"
                 n_rows = pq.ParquetFile(str(source)).metadata.num_rows
-                cut = (f"Chỉ hiện {max_table_rows:,} dòng đầu tiên trong {n_rows:,} dòng; bảng đầy đủ: "
-                       f"csv/{name}.csv, parquet/{name}.parquet (first {max_table_rows:,} of {n_rows:,} rows "
-                       "shown; the whole table is in the CSV and Parquet files)")
-                sheets.write_table(name, source, n_rows, max_rows=max_table_rows, cut_note=cut)
+                cut = texts["cut_note"].format(shown=max_table_rows, total=n_rows, table=name)
+                sheets.write_table(texts["tables"][name]["sheet"], source, n_rows, max_rows=max_table_rows,
+                                   cut_note=cut)
         finally:
             with _deflate_level(ZIP_LEVEL):
                 book.close()
     return path
+
+
+def _guide(sheets: _Sheets, texts: dict, tables: list[str]) -> None:
+    """The "Hướng dẫn" sheet: how to read the workbook, then every sheet and column explained."""
+    guide = texts["guide"]
+    sheet = sheets.memory_sheet(guide["sheet"])
+    sheet.write_string(0, 0, guide["title"], sheets.title)
+    for i, line in enumerate(guide["intro"], start=1):
+        sheet.write_string(i, 0, line)
+    rows: list[tuple[str, str, str]] = []
+    for spec in texts["comparisons"].values():
+        rows.append((spec["sheet"], guide["all_columns"], spec["about"]))
+        headers = {**texts["plan_columns"], **spec["columns"]}
+        rows += [(spec["sheet"], header, _plan_column_meaning(texts, column)) for column, header in headers.items()]
+    for name in tables:
+        spec = texts["tables"][name]
+        rows.append((spec["sheet"], guide["all_columns"], spec["about"]))
+        rows += [(spec["sheet"], column, texts["columns"][column]) for column, _ in SCHEMA[name]]
+    top = len(guide["intro"]) + 2
+    sheets.table_block(sheet, top, guide["headers"], rows, widths=[30, 30, 100])
+    sheet.write_string(top + len(rows) + 2, 0, guide["see_also"], sheets.note)
+
+
+def _plan_column_meaning(texts: dict, column: str) -> str:
+    """The meaning of a comparison column: the table column of that name, else its header."""
+    known = texts["columns"].get(column)
+    if known:
+        return known
+    headers = {**texts["plan_columns"], **{k: v for spec in texts["comparisons"].values()
+                                          for k, v in spec["columns"].items()}}
+    return headers.get(column, column)
 
 
 @contextmanager

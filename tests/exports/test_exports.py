@@ -153,8 +153,9 @@ def test_a_failing_writer_leaves_the_previous_file_whole(synthetic_dir, tmp_path
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    # the heatmap's pivot fails: the report (written by write_dataset's own process) stays as it was
+    # the comparisons fail: the report (written by write_dataset's own process) stays as it was
     monkeypatch.setattr(workbook.pivots, "plan_theme", boom)
+    monkeypatch.setattr(workbook.pivots, "_long", boom)
     with pytest.raises(RuntimeError):
         write_dataset(synthetic_dir, tmp_path, [])
     assert (tmp_path / "report.html").read_bytes() == before["report.html"]
@@ -383,50 +384,106 @@ def test_duckdb_has_tables_views_and_answers_the_documented_queries(dataset):
 
 # --- workbook ------------------------------------------------------------------------------------
 
-def test_workbook_has_pivots_frozen_headers_filters_and_no_formula(dataset):
+COMPARISON_SHEETS = ["Chủ đề theo kế hoạch", "Văn bản được trích dẫn", "Chỉ tiêu theo kế hoạch", "Ngành và chủ đề"]
+TABLE_SHEETS = ["Kế hoạch (documents)", "Mục (sections)", "Nhiệm vụ (tasks)", "Nhiệm vụ-chủ đề (task_themes)",
+                "Trích dẫn (citations)", "Danh mục văn bản (instruments)", "Cơ quan (agencies)",
+                "Phân công (task_agencies)", "Thời hạn (deadlines)", "Chỉ tiêu (targets)", "Lỗi (errors)"]
+PLAN_HEADERS = ["Kế hoạch", "Mã văn bản", "Tỉnh/thành (trước 2025)", "Tỉnh/thành (sau sáp nhập 2025)", "Cấp", "Năm"]
+
+
+def _long_sheet(wb, name: str) -> list[dict]:
+    rows = list(wb[name].iter_rows(min_row=2, values_only=True))  # row 1 is the note
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_workbook_sheets_are_excel_tables_with_frozen_headers_and_no_formula(dataset):
     out, _ = dataset
     wb = openpyxl.load_workbook(out / "comparison.xlsx")
-    pivots = ["plan_x_theme", "plan_x_instrument", "indicator_x_plan", "sector_x_theme"]
-    assert wb.sheetnames == pivots + TABLES
+    assert wb.sheetnames == ["Hướng dẫn", *COMPARISON_SHEETS, *TABLE_SHEETS]
     for ws in wb.worksheets:
-        assert ws.freeze_panes is not None, ws.title
-        assert ws.auto_filter.ref, ws.title
+        assert len(ws.tables) == 1, ws.title  # an Excel table: filters on its header, banded rows
         assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"], ws.title
         assert ws.column_dimensions["A"].width >= 8
+    for name in COMPARISON_SHEETS + TABLE_SHEETS:
+        ws = wb[name]
+        table = next(iter(ws.tables.values()))
+        top = openpyxl.utils.cell.range_boundaries(table.ref)[1]
+        assert ws.freeze_panes is not None and int(ws.freeze_panes[1:]) == top + 1, name  # header frozen
+        assert [c.value for c in ws[top]][:len(table.tableColumns)] == [c.name for c in table.tableColumns]
 
-    def grid(name: str) -> list[tuple]:
-        return [tuple(r) for r in wb[name].iter_rows(min_row=2, values_only=True)]  # row 1 is the note
 
-    theme = grid("plan_x_theme")
-    header, rows = theme[0], {r[0]: dict(zip(theme[0], r, strict=True)) for r in theme[1:]}
-    assert "health_nutrition" in header
-    assert rows["Thừa Thiên Huế · tỉnh · 2023"]["health_nutrition"] == 1
-    assert rows["Kiên Giang · tỉnh · 2021"]["health_nutrition"] == 0
+def test_comparison_sheets_are_long_in_vietnamese_with_the_plan_on_every_row(dataset):
+    out, _ = dataset
+    wb = openpyxl.load_workbook(out / "comparison.xlsx")
+    for name in COMPARISON_SHEETS:
+        header = next(wb[name].iter_rows(min_row=2, max_row=2, values_only=True))
+        assert list(header[:6]) == PLAN_HEADERS, name
+        for row in _long_sheet(wb, name):
+            assert row["Kế hoạch"] and row["Tỉnh/thành (trước 2025)"] and row["Năm"], name
 
-    targets = grid("indicator_x_plan")
-    head = targets[0]
-    neonatal = dict(zip(head, next(r for r in targets if r[0] == "neonatal_mortality"), strict=True))
-    assert neonatal["Thừa Thiên Huế · tỉnh · 2023"] == "< 9,5‰"
-    infant = dict(zip(head, next(r for r in targets if r[0] == "infant_mortality"), strict=True))
-    assert infant["Thừa Thiên Huế · tỉnh · 2023"] == "12‰"
+    themes = _long_sheet(wb, "Chủ đề theo kế hoạch")
+    hue = next(r for r in themes if r["Kế hoạch"] == "Thừa Thiên Huế · tỉnh · 2023")
+    assert hue["Chủ đề"] == "Chăm sóc sức khỏe, dinh dưỡng" and hue["Mã chủ đề"] == "health_nutrition"
+    assert hue["Số nhiệm vụ về chủ đề"] == 1 and hue["Tỷ lệ trong kế hoạch"] == 1
+    assert hue["Cấp"] == "Tỉnh" and hue["Tỉnh/thành (sau sáp nhập 2025)"] == "Huế"
+    kien_giang = [r for r in themes if r["Tỉnh/thành (trước 2025)"] == "Kiên Giang"]
+    drowning = next(r for r in kien_giang if r["Mã chủ đề"] == "drowning")
+    assert drowning["Chủ đề"] == "Phòng, chống đuối nước"
+    assert drowning["Tổng số nhiệm vụ của tỉnh"] == 2 and drowning["Tỷ lệ trong tỉnh"] == 0.5  # 1 of Kiên Giang's 2
+    assert wb["Chủ đề theo kế hoạch"].cell(row=3, column=11).number_format == "0.0%"
 
-    inst = grid("plan_x_instrument")
-    law = dict(zip(inst[0], next(r for r in inst if r[0] == "Luật Trẻ em"), strict=True))
-    assert law["n_plans"] == 2
-    assert law["Kiên Giang · huyện Vĩnh Thuận · 2025"] == 1 and law["Thừa Thiên Huế · tỉnh · 2023"] is None
+    targets = _long_sheet(wb, "Chỉ tiêu theo kế hoạch")
+    neonatal = next(r for r in targets if r["Mã chỉ tiêu"] == "neonatal_mortality")
+    assert neonatal["Giá trị"] == "< 9,5‰" and neonatal["Kế hoạch"] == "Thừa Thiên Huế · tỉnh · 2023"
+    assert neonatal["Đơn vị"] == "‰" and neonatal["Xu hướng"] == "Giảm"
 
-    sector = grid("sector_x_theme")
-    by_sector = {r[0]: dict(zip(sector[0], r, strict=True)) for r in sector[1:]}
-    assert by_sector["labour_social"]["violence_abuse"] == 1
+    cited = _long_sheet(wb, "Văn bản được trích dẫn")
+    law = [r for r in cited if r["Số hiệu hoặc tên văn bản"] == "Luật Trẻ em"]
+    assert len(law) == 2 and {r["Số kế hoạch trích dẫn"] for r in law} == {2}
+    assert {r["Kế hoạch triển khai văn bản này"] for r in cited} <= {"Có", "Không"}
+    assert not any(r["Kế hoạch"] == "Thừa Thiên Huế · tỉnh · 2023" for r in law)
 
-    tasks = wb["tasks"]
-    evidence_col = [c.value for c in tasks[1]].index("evidence") + 1
-    cells = [tasks.cell(row=i, column=evidence_col).value for i in range(2, tasks.max_row + 1)]
+    sectors = _long_sheet(wb, "Ngành và chủ đề")
+    labour = next(r for r in sectors if r["Mã ngành"] == "labour_social")
+    assert labour["Ngành"] == "Lao động - Thương binh và Xã hội" and labour["Mã chủ đề"] == "violence_abuse"
+    assert labour["Số nhiệm vụ"] == 1
+
+
+def test_table_sheets_keep_ids_with_vietnamese_labels_beside_them(dataset):
+    out, _ = dataset
+    wb = openpyxl.load_workbook(out / "comparison.xlsx")
+    tasks = wb["Nhiệm vụ (tasks)"]
+    header = [c.value for c in tasks[1]]
+    assert header.index("themes_label") == header.index("themes") + 1
+    cells = [tasks.cell(row=i, column=header.index("evidence") + 1).value for i in range(2, tasks.max_row + 1)]
     assert any(v.startswith("- Tăng cường tổ chức tự kiểm tra") for v in cells)  # text as is, not a formula
-    docs = wb["documents"]
+    themed = [tasks.cell(row=i, column=header.index("themes_label") + 1).value for i in range(2, tasks.max_row + 1)]
+    assert "Chăm sóc sức khỏe, dinh dưỡng" in themed
+    agencies = wb["Cơ quan (agencies)"]
+    header = [c.value for c in agencies[1]]
+    row = dict(zip(header, [c.value for c in agencies[2]], strict=False))
+    assert (row["sector"], row["sector_label"]) == ("labour_social", "Lao động - Thương binh và Xã hội")
+    assert row["role_label"] == "Nhận báo cáo" and row["level_label"] == "Tỉnh"
+    docs = wb["Kế hoạch (documents)"]
     date_col = [c.value for c in docs[1]].index("issue_date") + 1
-    assert any(str(docs.cell(row=i, column=date_col).value).startswith("2025-02-28")
-               for i in range(2, docs.max_row + 1))
+    dated = [docs.cell(row=i, column=date_col) for i in range(2, docs.max_row + 1)]
+    assert any(str(c.value).startswith("2025-02-28") and c.number_format == "dd/mm/yyyy" for c in dated)
+
+
+def test_the_guide_explains_every_sheet_and_column_in_vietnamese(dataset):
+    out, _ = dataset
+    wb = openpyxl.load_workbook(out / "comparison.xlsx")
+    rows = [r for r in wb["Hướng dẫn"].iter_rows(values_only=True) if r[0]]
+    start = next(i for i, r in enumerate(rows) if r == ("Trang tính", "Cột", "Ý nghĩa"))
+    explained = {(r[0], r[1]): r[2] for r in rows[start + 1:] if r[1] is not None}
+    for name in COMPARISON_SHEETS + TABLE_SHEETS:
+        assert explained.get((name, "(cả trang)")), name
+    for table, sheet in zip(TABLES, TABLE_SHEETS, strict=True):
+        for column, _ in SCHEMA[table]:
+            assert explained.get((sheet, column)), (sheet, column)
+    for header in PLAN_HEADERS:
+        assert explained[("Chủ đề theo kế hoạch", header)]
+    assert any("đ" in meaning or "ư" in meaning for meaning in explained.values())
 
 
 # --- report (static checks; the browser test is tests/test_report_browser.py) ---------------------
@@ -500,15 +557,15 @@ def test_workbook_table_sheets_stop_at_the_cap_and_say_where_the_rest_is(dataset
     parquet_dir = out / "parquet"
     write_workbook(connect_parquet(parquet_dir), parquet_dir, tmp_path / "capped.xlsx", max_table_rows=1)
     wb = openpyxl.load_workbook(tmp_path / "capped.xlsx")
-    assert wb.sheetnames == ["plan_x_theme", "plan_x_instrument", "indicator_x_plan", "sector_x_theme", *TABLES]
-    sections = list(wb["sections"].iter_rows(values_only=True))  # one section in the synthetic corpus: whole
+    sections = list(wb["Mục (sections)"].iter_rows(values_only=True))  # one section in the synthetic corpus
     assert len(sections) == 2 and sections[1][0] == "001_2684e7fb74e79852"
-    citations = [r for r in wb["citations"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    sheet = wb["Trích dẫn (citations)"]
+    citations = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
     assert citations[0][0] == "doc_id" and len(citations) == 3  # header, 1 row, the note
-    assert "1 of 4 rows" in citations[2][0] and "csv/citations.csv" in citations[2][0]
+    assert "1 dòng đầu tiên trong 4 dòng" in citations[2][0] and "csv/citations.csv" in citations[2][0]
     last_column = openpyxl.utils.get_column_letter(len(SCHEMA["citations"]))
-    assert wb["citations"].auto_filter.ref == f"A1:{last_column}2"  # the filter covers the rows, not the note
-    assert len(list(wb["plan_x_theme"].iter_rows())) == 2 + 4  # pivots are never cut: note, header, 4 plans
+    assert next(iter(sheet.tables.values())).ref == f"A1:{last_column}2"  # the table covers the rows, not the note
+    assert len(_long_sheet(wb, "Chủ đề theo kế hoạch")) == 3  # comparisons are never cut
 
 
 def test_report_caps_plan_pages_and_says_so(dataset, synthetic_dir, tmp_path):
@@ -567,8 +624,8 @@ def test_table_sheets_written_as_xml_read_back_like_the_write_api(tmp_path):
         assert list(a.iter_rows(values_only=True)) == list(b.iter_rows(values_only=True)), name
         assert [c.number_format for r in a.iter_rows() for c in r] == [c.number_format for r in b.iter_rows()
                                                                        for c in r]
-        assert (a.freeze_panes, a.auto_filter.ref, a.dimensions) == (b.freeze_panes, b.auto_filter.ref,
-                                                                     b.dimensions)
+        assert (a.freeze_panes, next(iter(a.tables.values())).ref, a.dimensions) == (
+            b.freeze_panes, b.auto_filter.ref, b.dimensions)
         assert {k: d.width for k, d in a.column_dimensions.items()} == {k: d.width for k, d in
                                                                         b.column_dimensions.items()}
     rows = list(fast["whole"].iter_rows(values_only=True))
