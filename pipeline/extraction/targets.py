@@ -29,6 +29,8 @@ from pipeline.extraction.numbers import NUMBER_PATTERN, is_round_denominator, pa
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
 
+# "Đến năm 2030: ..." opens a line when it starts within this many characters of it.
+_LINE_OPENING = 60
 # How far from a value the words of its clause are read (money cues, years, "(p/1000)"): a
 # bound that keeps every value's work constant, so a long line costs linear time.
 _REACH = 400
@@ -98,6 +100,7 @@ def _word_patterns() -> dict[str, str]:
         "report_exception": rf"(?<!\w)(?:{_alt(r['report_heading_exceptions'])})(?!\w)",
         "status": rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$",
         "past": rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)",
+        "situation": rf"(?<!\w)(?:{_alt(r['situation_cues'])})(?!\w)",
         "future": rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)",
         "indicator_word": rf"(?<!\w)(?:{_alt(r['indicator_words'])})(?!\w)",
     }
@@ -144,6 +147,25 @@ class _Value:
     unit: str | None
     bound: str | None = None  # "low" | "high" for the two ends of a range
     open_end: str | None = None  # ">=" for "90% trở lên", "<=" for "... trở xuống"
+    money: bool = False  # an amount of money ("5,2 tỷ đồng")
+
+
+@cache
+def _multipliers() -> dict[str, float]:
+    return {fold(w): float(f) for w, f in _res()["multipliers"].items()}
+
+
+def _scaled_value(folded: str, v: _Value) -> _Value:
+    """"40 nghìn" -> 40000, "5,2 tỷ đồng" -> 5200000000 (money): the number word joins the number."""
+    rx = _rx()
+    mult = rx["multiplier"].match(folded, v.num_end)
+    if mult:
+        v.value = round(v.value * _multipliers()[re.sub(r"\s+", " ", mult.group("w"))], 6)
+        v.num_end = v.end = mult.end()
+    cur = rx["currency"].match(folded, v.num_end)
+    if cur:
+        v.money, v.end = True, cur.end()
+    return v
 
 
 def _unit_at(folded: str, pos: int) -> tuple[str, int] | None:
@@ -184,7 +206,8 @@ def _find_values(folded: str) -> list[_Value]:
             out.append(v)
             pos = v.end
         else:
-            out.append(_Value(m.start(), m.end(), m.end(), value, None))
+            out.append(_scaled_value(folded, _Value(m.start(), m.end(), m.end(), value, None)))
+            pos = max(pos, out[-1].end)
     return out
 
 
@@ -196,8 +219,9 @@ _DATE_OR_SYMBOL = re.compile(r"[ \t]*[/\-–.,:)]\s*\d")
 _WORD_NEXT = re.compile(r"[/\w]")
 
 
-def _is_count(folded: str, v: _Value, seg: str, clause_end: int) -> bool:
-    """A bare number is a target only as a count of things after a count cue."""
+def _is_count(folded: str, v: _Value, seg: str, clause_end: int, after_count: bool = False) -> bool:
+    """A bare number is a target only as a count of things after a count cue, or as the next
+    count of a list ("70.000 ngôi nhà ... vào năm 2025 và 80.000 vào năm 2030": `after_count`)."""
     rx = _rx()
     after = folded[v.num_end:v.num_end + 40]
     if _DATE_OR_SYMBOL.match(after) or _WORD_NEXT.match(after):
@@ -210,10 +234,17 @@ def _is_count(folded: str, v: _Value, seg: str, clause_end: int) -> bool:
         return False
     if is_round_denominator(v.value) and rx["denom_before"].search(seg) and rx["denom_after"].match(after):
         return False
-    if rx["count_cue"].search(seg) or rx["comparator"].search(seg):
+    if rx["count_cue"].search(seg) or rx["comparator"].search(seg) or after_count:
         return True
     at_item_start = not rx["label"].sub("", seg).strip(" \t,;:-")
     return at_item_start and bool(rx["count_pred"].search(folded, v.end, min(clause_end, v.end + _REACH)))
+
+
+def _is_money_goal(folded: str, v: _Value, seg: str) -> bool:
+    """An amount is a goal after a fund-raising or reaching verb among its own words, not per person."""
+    if folded[v.end:v.end + 1] == "/" or not _rx()["money_goal"].search(seg):
+        return False
+    return not _rx()["not_before"].search(seg[-30:])
 
 
 def _direction(region: str) -> str | None:
@@ -276,7 +307,7 @@ def _year_before(folded: str, clause_start: int, pos: int) -> int | None:
     found = list(rx["year_before"].finditer(folded, max(clause_start, pos - _REACH), pos))
     if not found:
         line_start = folded.rfind("\n", max(0, clause_start - _REACH), clause_start) + 1
-        found = list(rx["year_before"].finditer(folded, max(line_start, clause_start - _REACH), clause_start))
+        found = list(rx["year_before"].finditer(folded, line_start, min(clause_start, line_start + _LINE_OPENING)))
     if not found:
         return None
     ym = found[-1]
@@ -348,6 +379,16 @@ def _plan_year(text: str, meta: Metadata | None) -> int | None:
 # ---------------------------------------------------------------- one value being read
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What the next values may take from a target already read (a list's comparator, a lead year)."""
+
+    target: Target
+    value_first: bool
+    cue: bool  # its comparator was written ("ít nhất", "dưới"), not plain
+    year_led: bool
+
+
 @dataclass
 class _Candidate:
     """A value with the spans around it; the field rules fill in the rest."""
@@ -367,17 +408,21 @@ class _Candidate:
     window_end: int  # the next value with a unit, or the clause end
     year_m: re.Match | None  # a year written after the value
     romans: list[tuple[int, str]]  # the Roman-numbered headings of a text without a section tree
+    last: _Read | None = None  # the target read before, anywhere before this value
     comparator: str = "="
     fixed_dir: str | None = None
     comp_start: int = 0
     comp_m: re.Match | None = None
     indicator: str | None = None
+    value_first: bool = False  # the indicator was read after the value ("75% người khuyết tật ...")
+    listed: bool = False  # the comparator came from the head of its list
     inherited: bool = False
     direction: str = "reach"
     unit: str = "count"
     qualifier: str | None = None
     end: int = 0
     year: int | None = None
+    year_led: bool = False  # the year came from words before the value ("phấn đấu đến năm 2020 có ...")
 
     @property
     def written_year(self) -> int | None:
@@ -416,6 +461,35 @@ def _is_past_result(c: _Candidate, p: re.Pattern) -> bool:
         or (c.plan_year and any(int(y) < c.plan_year for y in rx["past_year"].findall(sentence))))
 
 
+def _is_situation(c: _Candidate, p: re.Pattern) -> bool:
+    v, folded = c.v, c.folded
+    lo = max(0, v.start - _REACH)
+    line_start = folded.rfind("\n", lo, v.start) + 1 or lo
+    return bool(p.search(folded, line_start, v.start)) and not _rx()["future"].search(folded, line_start, v.start)
+
+
+_HEADLINE_LINES = 3  # a news page's headline is among its first lines
+_HEADLINE_CHARS = 150
+
+
+def _is_headline(c: _Candidate, p: re.Pattern) -> bool:
+    """A news page's headline restates the goal the body sets ("100% trẻ em ... được hỗ trợ"):
+    a short line among the first ones, not a list item, without end punctuation, before a longer one."""
+    folded, v = c.folded, c.v
+    if v.start > _HEADLINE_LINES * (_HEADLINE_CHARS + 4):
+        return False
+    line_start = folded.rfind("\n", 0, v.start) + 1
+    line_end = folded.find("\n", v.start)
+    if line_end < 0:
+        return False  # a one-line text is its own body
+    before = [ln for ln in folded[:line_start].split("\n") if ln.strip()]
+    line = folded[line_start:line_end].strip()
+    next_end = folded.find("\n", line_end + 1)
+    next_line = folded[line_end + 1:next_end if next_end >= 0 else len(folded)].strip()
+    return (len(before) < _HEADLINE_LINES and len(line) < _HEADLINE_CHARS and not p.search(line)
+            and not _rx()["label"].match(line) and len(next_line) > len(line))
+
+
 def _is_money(c: _Candidate, p: re.Pattern) -> bool:
     return bool(p.search(c.folded, max(c.clause_start, c.v.start - _REACH), c.v.start))
 
@@ -430,6 +504,8 @@ SKIP_RULES: tuple[_Rule, ...] = (
     _Rule("baseline", "from_tail", _is_baseline),  # "giảm từ 4,2% ... xuống còn 3,1%"
     _Rule("past_year", "year_after", _is_past_year),  # "... 96% năm 2021" in a 2024 plan
     _Rule("past_result", "past", _is_past_result),  # "Năm qua, ... đã đạt 97%"
+    _Rule("situation", "situation", _is_situation),  # "Trên địa bàn tỉnh hiện có 204.049 trẻ em"
+    _Rule("headline", "headline_end", _is_headline),  # a news headline restating the body's goal
     _Rule("money", "money", _is_money),  # "Ngân sách tỉnh hỗ trợ 70%"
     _Rule("report_section", "report_heading", _is_in_report),  # under "I. KẾT QUẢ THỰC HIỆN"
 )
@@ -465,10 +541,11 @@ def _read_indicator(c: _Candidate) -> bool:
     if indicator and (measure_only or not rx["indicator_word"].search(folded, c.seg_start, c.comp_start)):
         # "…, đảm bảo 100% trẻ em là người bị hại …": the phrase after names it
         after = _indicator_after(text, folded, v.end, c.window_end) if v.bound is None else None
+        c.value_first = bool(after)
         indicator = after or indicator
     prev = c.prev_target
     c.inherited = prev is not None and indicator is None and (
-        v.bound == "high" or not rx["shared_link"].sub("", folded[c.seg_start:c.comp_start]))
+        v.bound == "high" or not rx["shared_link"].sub("", _without_brackets(folded[c.seg_start:c.comp_start])))
     if c.inherited:
         indicator = prev.indicator
         if not c.comp_m and v.bound is None:
@@ -479,8 +556,26 @@ def _read_indicator(c: _Candidate) -> bool:
             after_start = c.values[c.i + 1].end
             stop = min(c.values[c.i + 2].start if c.i + 2 < len(c.values) else len(folded), c.clause_end)
         indicator = _indicator_after(text, folded, after_start, stop)
+        c.value_first = True
     c.indicator = indicator
     return bool(indicator)
+
+
+def _without_brackets(s: str) -> str:
+    return re.sub(r"\([^()]*\)", " ", s)
+
+
+def _read_list_comparator(c: _Candidate) -> bool:
+    """A comparator heads its whole list: "ít nhất 35% X, 75% Y; 85% Z" are three >=."""
+    last, v = c.last, c.v
+    if c.comp_m or v.bound or v.open_end or not c.value_first or last is None:
+        return True
+    if not (last.value_first and last.cue) or v.start - last.target.end > _REACH:
+        return True
+    if _rx()["sentence"].search(c.folded, last.target.end, v.start):
+        return True  # a list ends with its sentence
+    c.comparator, c.listed = last.target.comparator, True
+    return True
 
 
 def _read_direction(c: _Candidate) -> bool:
@@ -519,10 +614,14 @@ def _read_qualifier(c: _Candidate) -> bool:
     rx, folded = _rx(), c.folded
     c.end = c.v.end
     q = rx["qualifier"].match(folded, c.v.end, c.window_end)
+    b = rx["bracket_qualifier"].match(folded, c.v.end, c.window_end)
     if q:
         g = "q" if q.group("q") else "p"
         c.qualifier = c.text[q.start(g):q.end(g)].strip()
         c.end = q.end(g)
+    elif b:  # "dưới 10% (khu vực nội thành)"
+        c.qualifier = c.text[b.start("b"):b.end("b")].strip()
+        c.end = b.end()
     if c.unit == "count":
         noun = re.match(r"(?:[ \t]+[^\W\d_]+){1,4}", folded[c.end:c.window_end])
         if noun:
@@ -530,13 +629,53 @@ def _read_qualifier(c: _Candidate) -> bool:
     return True
 
 
+def _own_year(c: _Candidate) -> int | None:
+    """A bare year among the value's own words, not before the plan's year ("... năm 2025 xuống còn 500")."""
+    found = [int(m.group(1)) for m in _rx()["own_year"].finditer(c.folded, c.seg_start, c.comp_start)]
+    if found and (c.plan_year is None or found[-1] >= c.plan_year):
+        return found[-1]
+    return None
+
+
+def _list_year(c: _Candidate) -> int | None:
+    """ "dưới 10% (nội thành), 5% (ngoại thành) vào năm 2025": the year after a list's last value."""
+    if c.i + 1 >= len(c.values):
+        return None
+    nxt = c.values[c.i + 1]
+    if nxt.start >= c.clause_end or nxt.unit != c.v.unit or nxt.start - c.end > 40:
+        return None
+    if _rx()["shared_link"].sub("", _without_brackets(c.folded[c.end:nxt.start])):
+        return None
+    m = _rx()["year_after"].match(c.folded, nxt.end, min(c.clause_end, nxt.end + 200))
+    return int(m.group(1)) if m and m.start(1) - nxt.end <= 60 else None
+
+
+def _carried_year(c: _Candidate) -> int | None:
+    """The year a lead gave the targets just before ("phấn đấu đến năm 2020 có ít nhất 35% ...")
+    holds for the next lines of the same paragraph."""
+    last = c.last
+    if last is None or not last.year_led or last.target.target_year is None:
+        return None
+    gap = c.folded[last.target.end:c.v.start]
+    if len(gap) > 2 * _REACH or gap.count("\n") > 1 or re.search(r"\n[ \t]*\n", gap):
+        return None
+    return last.target.target_year
+
+
 def _read_year(c: _Candidate) -> bool:
-    """Written after the value, else before it in the clause or line, else in a heading above."""
+    """Written after the value, else before it, else after the list it ends, else in a heading above,
+    else carried from the lead of the paragraph."""
     year = c.written_year
     if year is None:
-        year = _year_before(c.folded, c.clause_start, c.v.start)
+        year = _year_before(c.folded, c.clause_start, c.v.start) or _own_year(c)
+        c.year_led = year is not None
+    if year is None:
+        year = _list_year(c)
     if year is None:
         year = _year_from_headings(c.folded, c.tree, c.v.start)
+    if year is None:
+        year = _carried_year(c)
+        c.year_led = year is not None
     c.year = year
     return True
 
@@ -545,6 +684,7 @@ def _read_year(c: _Candidate) -> bool:
 FIELD_RULES: tuple[tuple[str, Callable[[_Candidate], bool]], ...] = (
     ("comparator", _read_comparator),
     ("indicator", _read_indicator),
+    ("list_comparator", _read_list_comparator),
     ("direction", _read_direction),
     ("unit", _read_unit),
     ("qualifier", _read_qualifier),
@@ -581,6 +721,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
     romans = _roman_headings(folded) if not tree.sections else []
     out: list[Target] = []
     prev: tuple[int, int, Target | None] | None = None  # (clause_start, end, target) of the last candidate
+    last: _Read | None = None
     for i, v in enumerate(values):
         k = bisect.bisect_right(bounds, v.start) - 1
         clause_start = bounds[k] if k >= 0 else 0
@@ -588,13 +729,17 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
         same_clause = prev is not None and prev[0] == clause_start
         seg_start = prev[1] if same_clause else clause_start
         seg = "" if v.bound == "high" else folded[seg_start:v.start]
-        if v.unit is None and not _is_count(folded, v, seg, clause_end):
+        if v.money and not _is_money_goal(folded, v, seg):
+            continue
+        after_count = (same_clause and prev[2] is not None and prev[2].unit == "count"
+                       and not rx["shared_link"].sub("", seg))
+        if v.unit is None and not v.money and not _is_count(folded, v, seg, clause_end, after_count):
             continue
         prev_target = prev[2] if same_clause else None
         prev = (clause_start, v.end, None)
         window_end = min(next_unit[i], clause_end)
         c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
-                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans)
+                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans, last)
         if any(rule.apply(c, p) for rule, p in skip_rules):
             continue
         if not all(read(c) for _, read in FIELD_RULES):
@@ -605,4 +750,5 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
                         section=tree.section_at(c.comp_start))
         out.append(target)
         prev = (clause_start, c.year_m.end() if c.year_m else c.end, target)
+        last = _Read(target, c.value_first, c.comparator != "=" and (c.comp_m is not None or c.listed), c.year_led)
     return out

@@ -303,6 +303,10 @@ SKIP_RULE_SENTENCES = {
     "past_result": ("Năm qua, tỷ lệ trẻ em được khám sức khỏe định kỳ đã đạt 97%.", None, 97.0),
     "money": ("- Ngân sách tỉnh hỗ trợ 70% kinh phí xây dựng nhà văn hóa cho trẻ em.", None, 70.0),
     "report_section": ("I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Tỷ lệ trẻ em được tiêm chủng đạt 96%.", 2024, 96.0),
+    "situation": ("Hiện nay toàn huyện có 12.500 trẻ em, trong đó 95% trẻ em được cấp thẻ bảo hiểm y tế.", 2024,
+                  95.0),
+    "headline": ("Phấn đấu 100% trẻ em được đăng ký khai sinh đúng hạn\nSở Tư pháp tỉnh vừa ban hành kế hoạch "
+                 "triển khai công tác đăng ký hộ tịch cho trẻ em trên địa bàn tỉnh năm 2024.", 2024, 100.0),
 }
 
 
@@ -318,6 +322,8 @@ def test_each_skip_rule_drops_its_value(name: str, monkeypatch) -> None:
 # (sentence, field, expected value of that field on the first target)
 FIELD_RULE_SENTENCES = {
     "comparator": ("- Tỷ lệ trẻ em bỏ học không quá 2%.", "comparator", "<="),
+    "list_comparator": ("- Phấn đấu có ít nhất 40% trẻ em khuyết tật trong độ tuổi mầm non, 60% trẻ em khuyết tật "
+                        "trong độ tuổi tiểu học được học hòa nhập.", "comparator", ">="),
     "indicator": ("- Phân đấu trên 95% trẻ em sinh ra được làm giấy khai sinh đúng hạn;", "indicator",
                   "trẻ em sinh ra được làm giấy khai sinh đúng hạn"),  # 001
     "direction": ("- Duy trì tỷ lệ huy động trẻ em 5 tuổi học mẫu giáo đạt trên 98%;", "direction", "maintain"),  # 001
@@ -332,7 +338,7 @@ FIELD_RULE_SENTENCES = {
 @pytest.mark.parametrize("name", [n for n, _ in targets_module.FIELD_RULES])
 def test_each_field_rule_reads_its_field(name: str) -> None:
     sent, field, expected = FIELD_RULE_SENTENCES[name]
-    assert getattr(targets(sent)[0], field) == expected
+    assert getattr(targets(sent)[-1], field) == expected
 
 
 def test_every_rule_has_its_sentence() -> None:
@@ -379,3 +385,61 @@ def test_time_grows_linearly_on_a_long_hostile_line() -> None:
     small, large = _cpu_seconds(unit * 800), _cpu_seconds(unit * 3200)
     assert len(targets(unit * 20)) == 20
     assert large / small < 9, (small, large)
+
+
+# ---------------------------------------------------------------- issue 14 classes (invented sentences in the dev shapes)
+
+
+def test_number_words_multiply_and_money_goals_are_counts() -> None:
+    sent = ("Năm 2024, Quỹ Bảo trợ trẻ em các cấp phấn đấu số thu đạt trên 3,5 tỷ đồng; Quỹ Bảo trợ trẻ em cấp "
+            "huyện hỗ trợ cho trên 12 nghìn lượt trẻ em.")
+    ts = targets(sent, year=2024)
+    assert [(t.value, t.unit, t.comparator, t.target_year) for t in ts] == [
+        (3_500_000_000.0, "count", ">", 2024), (12_000.0, "count", ">", 2024)]  # the lead year holds
+
+
+def test_a_benefit_level_or_a_budget_is_no_money_goal() -> None:
+    assert targets("- Mỗi trẻ em mồ côi được hỗ trợ 500.000 đồng/tháng.") == []
+    assert targets("- Tổng kinh phí thực hiện kế hoạch đạt 1,2 tỷ đồng.") == []
+
+
+def test_a_comparator_heads_its_list_across_semicolons() -> None:
+    sent = ("Phấn đấu đến năm 2026 có ít nhất 30% trẻ em khuyết tật trong độ tuổi THPT, 70% trẻ em khuyết tật "
+            "trong độ tuổi THCS; 80% trẻ em khuyết tật độ tuổi tiểu học được tiếp cận giáo dục hòa nhập.")
+    ts = targets(sent, year=2024)
+    assert [(t.value, t.comparator, t.target_year) for t in ts] == [(30.0, ">=", 2026), (70.0, ">=", 2026),
+                                                                     (80.0, ">=", 2026)]
+    assert ts[1].indicator.startswith("trẻ em khuyết tật trong độ tuổi THCS")
+    # a plain list keeps plain values
+    assert [t.comparator for t in targets("- 90% trẻ em được tiêm chủng, 95% trẻ em được khám sức khỏe.")] == [
+        "=", "="]
+
+
+def test_bracket_qualifiers_share_the_comparator_and_the_year_of_the_list() -> None:
+    sent = ("- Khống chế tỷ lệ trẻ dưới 5 tuổi thừa cân, béo phì xuống dưới 9% (khu vực thành thị), 4% (khu vực "
+            "nông thôn) vào năm 2025 và duy trì đến năm 2030.")
+    ts = targets(sent, year=2022)
+    assert [(t.value, t.comparator, t.target_year, t.qualifier) for t in ts] == [
+        (9.0, "<", 2025, "khu vực thành thị"), (4.0, "<", 2025, "khu vực nông thôn")]
+    assert ts[0].indicator == ts[1].indicator
+
+
+def test_the_next_count_of_a_list_shares_the_indicator() -> None:
+    sent = "- 30.000 ngôi nhà của trẻ em đạt tiêu chí Ngôi nhà an toàn vào năm 2025 và 45.000 vào năm 2030."
+    ts = targets(sent, year=2022)
+    assert [(t.value, t.unit, t.target_year) for t in ts] == [(30000.0, "count", 2025), (45000.0, "count", 2030)]
+    assert ts[0].indicator == ts[1].indicator
+
+
+def test_target_years_before_the_value_and_in_the_lead_of_a_paragraph() -> None:
+    ts = targets("- Giảm tỷ suất trẻ em bị tai nạn thương tích năm 2025 xuống còn 520/100.000 trẻ em.", year=2022)
+    assert [(t.value, t.target_year) for t in ts] == [(520.0, 2025)]
+    ts = targets("Đến ngày 15 tháng 5 năm 2024 yêu cầu 100% học sinh đội mũ bảo hiểm khi ngồi trên xe máy.",
+                 year=2024)
+    assert [t.target_year for t in ts] == [2024]
+    text = ("Kế hoạch phấn đấu đến năm 2026 có ít nhất 40% trẻ em khuyết tật được học hòa nhập.\n"
+            "Mỗi cấp học có ít nhất 60% giáo viên được tập huấn về giáo dục hòa nhập.\n"
+            "100% cơ sở giáo dục được phổ biến các văn bản về giáo dục người khuyết tật.")
+    assert [t.target_year for t in targets(text, year=2024)] == [2026, 2026, 2026]
+    # a blank line ends the paragraph the lead holds for
+    assert [t.target_year for t in targets(text.replace("\n1", "\n\n1"), year=2024)] == [2026, 2026, None]
