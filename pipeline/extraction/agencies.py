@@ -674,9 +674,16 @@ def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[
 
 
 def _own_keys(meta: Metadata, plan_level: str | None) -> set[str]:
-    """"sector/level" of the plan's issuer (people's committee of the plan's level when unknown)."""
-    keys = {f"{f.sector}/{lv}" for f in find_mentions(meta.issuer or "", plan_level) for lv in f.levels}
-    return keys or {f"people_committee/{plan_level or 'province'}"}
+    """"sector/level" of the voice the plan speaks in: the people's committee of its level, and
+    a ministry issuing a central document.
+
+    A department or a union that issues a plan also carries it out ("Sở GD&ĐT tổ chức ..."
+    leads), but a committee or a ministry speaking of itself gives orders, not tasks.
+    """
+    own = {f"people_committee/{plan_level or 'province'}"}
+    if plan_level == "central" and meta.issuer:
+        own |= {f"{f.sector}/{lv}" for f in find_mentions(meta.issuer, plan_level) for lv in f.levels}
+    return own
 
 
 def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,

@@ -151,7 +151,7 @@ def test_bodies_opening_a_sentence_with_a_task_lead_it() -> None:
                                        ("people_committee", "commune", "lead")}
     sent = "Hội Cựu chiến binh duy trì tổ canh trực tại các điểm có nguy cơ đuối nước."
     assert found(sent, "province") == {("other", "province", "lead")}
-    sent = "Đồng thời, Sở Y tế sẽ tổng hợp nhu cầu vắc xin của các quận, huyện."
+    sent = "Đồng thời, Sở Y tế sẽ tổng hợp nhu cầu vắc xin trên toàn tỉnh."
     assert found(sent, "province") == {("health", "province", "lead")}
 
 
@@ -161,6 +161,38 @@ def test_a_subject_that_issues_asks_or_reports_the_past_does_not_lead() -> None:
     assert found("Năm 2023, Sở Y tế đã tổ chức 12 lớp tập huấn cho cán bộ y tế.", "province") == set()
     assert found("Sở Tư pháp vừa ban hành Kế hoạch số 12/KH-STP về công tác hộ tịch.", "province") == set()
     assert found("Sở Y tế Hà Nội cho biết số ca mắc tay chân miệng giảm.", "province") == set()
+
+
+def test_collective_units_without_their_committee_word() -> None:
+    sent = "Trung tâm Y tế các huyện chỉ đạo các xã/phường, thị trấn tổ chức các điểm uống Vitamin A."
+    assert ("people_committee", "commune", "lead") in found(sent, "province")
+    sent = "Phối hợp với các phòng, ban ngành, đoàn thể và các xã, phường, thị trấn triển khai Kế hoạch."
+    assert found(sent, "district") == {("people_committee", "commune", "support")}
+    sent = "Giao các quận, huyện rà soát các điểm vui chơi cho trẻ em."
+    assert found(sent, "province") == {("people_committee", "district", "lead")}
+    # one kind alone is a place, not a body
+    assert found("Tổ chức 20 buổi tuyên truyền tại các xã vùng sâu.", "district") == set()
+
+
+def test_mass_organisations_police_forces_and_funds_by_their_short_names() -> None:
+    assert found("Hội CCB duy trì hoạt động của tổ canh trực tại các bến đò.", "province") == {
+        ("other", "province", "lead")}
+    sent = "Chỉ đạo lực lượng CSGT, Công an cấp xã tăng cường tuần tra, kiểm soát."
+    assert found(sent, "province") == {("police", "province", "lead"), ("police", "commune", "lead")}
+    sent = "Ngoài ra, Ban vận động Quỹ Bảo trợ trẻ em huyện sẽ tiếp tục huy động các doanh nghiệp ủng hộ."
+    assert found(sent, "district") == {("other", "district", "lead")}
+    sent = "Phối hợp với các ngành có liên quan, chính quyền, công an tổ chức tuyên truyền."
+    assert found(sent, "province") == {("police", "province", "support")}
+
+
+def test_the_unit_a_body_belongs_to_gives_its_level() -> None:
+    sent = "Đài truyền thanh của các xã, thị trấn phát 2 lần mỗi ngày các bản tin phòng chống đuối nước."
+    assert found(sent, "district") == {("information_communications", "commune", "lead")}
+
+
+def test_recipient_of_information_to_provide() -> None:
+    sent = "Cung cấp thông tin đầu mối phối hợp về Bộ Thông tin và Truyền thông trước ngày 30/4/2022."
+    assert ("information_communications", "central", "recipient") in found(sent, "province")
 
 
 def test_xet_de_nghi_cua_is_not_a_request() -> None:

@@ -29,3 +29,10 @@ def dev_report(tmp_path_factory) -> dict:
 
 def test_metadata_floor(dev_report: dict) -> None:
     assert dev_report["metadata_accuracy"] >= 0.91, dev_report["metadata_accuracy"]
+
+
+def test_agencies_floor(dev_report: dict) -> None:
+    agencies = dev_report["agencies"]
+    assert agencies["f1"] >= 0.86, agencies
+    assert agencies["precision"] >= 0.94, agencies
+    assert agencies["lead_accuracy"] >= 0.97, agencies
