@@ -134,6 +134,47 @@ def test_issued_document_in_a_plan_with_a_header_is_a_citation():
     assert [c.number for c in cite(text)] == ["40/KH-UBND"]
 
 
+# --- bare numbers that stand alone -----------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, number, issuer", [
+    # a type word and a number no full symbol explains, with an issuer or a date: the number as written
+    ("tiếp tục thực hiện Chỉ thị số 05 của Chủ tịch UBND tỉnh về phòng, chống đuối nước", "05", "UBND tỉnh"),
+    ("theo chỉ thị 7 ngày 12-6-2017 của Chủ tịch UBND tỉnh", "7", "UBND tỉnh"),
+    ("Công văn số 512 ngày 20-3-2019 của Cục Trẻ em về việc", "512", "Cục Trẻ em"),
+    ("thực hiện Văn bản số 914 của phòng LĐTBXH huyện", "914", "phòng LĐTBXH huyện"),
+    # type and issuer make the symbol certain
+    ("Quyết định số 1437, ngày 25-8-2021 của Thủ tướng Chính phủ", "1437/QĐ-TTg", "Thủ tướng Chính phủ"),
+])
+def test_standalone_bare_number(sentence, number, issuer):
+    c = only(sentence)
+    assert (c.number, c.issuer) == (number, issuer)
+
+
+@pytest.mark.parametrize("sentence", [
+    "mục tiêu của Quyết định số 23, đó là",  # no issuer, no date, no programme: which decision?
+    "triển khai Đề án 06 của Chính phủ",  # a scheme named by its number is not a citation
+    "thực hiện Chương trình 135 của Chính phủ",
+])
+def test_bare_number_that_does_not_say_which_instrument(sentence):
+    assert cite(sentence) == []
+
+
+def test_short_form_still_takes_the_full_symbol():
+    cits = cite("Chỉ thị số 28-CT/TW ngày 25/12/2023 của Ban Bí thư; thực hiện Chỉ thị số 28 của Ban Bí thư")
+    assert {c.number for c in cits} == {"28-CT/TW"}
+
+
+def test_date_written_after_the_issuer():
+    c = only("Thực hiện Công văn số 3125/VPCP-KGVX của Văn phòng Chính phủ, ngày 12 tháng 5 năm 2022 về")
+    assert (c.number, c.date, c.issuer) == ("3125/VPCP-KGVX", "2022-05-12", "Văn phòng Chính phủ")
+
+
+def test_law_named_by_number_and_name_is_one_instrument():
+    cits = cite("quy định tại Luật số 102/2016/QH13 của Quốc hội Luật Trẻ em; thực hiện Luật Trẻ em")
+    assert {c.number for c in cits} == {"102/2016/QH13"}
+    assert {c.key for c in cits} == {"102/2016/QH13"}
+
+
 # --- issuer and level ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, issuer, level", [
@@ -326,13 +367,37 @@ def test_carrying_out_phrase_of_a_cited_decision_is_not_the_plans():
     ("một số điều của luật Nuôi con nuôi, được sửa đổi", "Luật Nuôi con nuôi", "52/2010/QH12"),
     ("đúng theo Luật ngân sách của Nhà nước và các văn bản", "Luật Ngân sách nhà nước", "83/2015/QH13"),
     ("các quy định của Bộ luật hình sự về người chưa thành niên", "Bộ luật Hình sự", "100/2015/QH13"),
+    # the convention is one instrument (one key) however it is named; named without the United
+    # Nations it prints as written
     ("như: Công ước Quốc tế về trẻ em; Luật", "Công ước Quốc tế về quyền trẻ em",
-     "công ước quốc tế về quyền trẻ em"),
+     "công ước của liên hợp quốc về quyền trẻ em"),
+    ("tuyên truyền Công ước của Liên hợp quốc về quyền trẻ em tới học sinh",
+     "Công ước của Liên hợp quốc về quyền trẻ em", "công ước của liên hợp quốc về quyền trẻ em"),
+    ("thực hiện công ước Quốc tế của Liên hiệp quốc về Quyền trẻ em và Luật", "Công ước của Liên hợp quốc về "
+     "quyền trẻ em", "công ước của liên hợp quốc về quyền trẻ em"),
+    ("Công ước Liên hợp quốc về các quyền của trẻ em (1989)", "Công ước của Liên hợp quốc về quyền trẻ em",
+     "công ước của liên hợp quốc về quyền trẻ em"),
+    # old laws count like current ones; a list number may stick to the name
+    ("- 1Luật Bảo vệ, chăm sóc và giáo dục trẻ em 2004\n- 2Luật phòng, chống bạo lực gia đình 2007",
+     "Luật Bảo vệ, chăm sóc và giáo dục trẻ em", "25/2004/QH11"),
+    ("- 1Luật Bảo vệ, chăm sóc và giáo dục trẻ em 2004\n- 2Luật phòng, chống bạo lực gia đình 2007",
+     "Luật Phòng, chống bạo lực gia đình", "luật phòng, chống bạo lực gia đình"),
+    ("Căn cứ Luật Tổ chức Hội đồng nhân dân và Uỷ ban nhân dân ngày 26/11/2003;",
+     "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân", "11/2003/QH11"),
 ])
 def test_named_laws(sentence, name, key):
     c = [c for c in cite(sentence) if c.name == name]
     assert len(c) == 1
     assert (c[0].number, c[0].key) == (None, key)
+
+
+@pytest.mark.parametrize("sentence", [
+    "đẩy mạnh giáo dục pháp luật về phòng, chống ma túy cho học sinh",
+    "tổ chức cuộc thi tìm hiểu pháp luật phòng, chống ma túy cho học sinh phổ thông",
+    "góp ý dự thảo Luật Trẻ em sửa đổi",
+])
+def test_law_in_general_or_a_draft_names_no_law(sentence):
+    assert cite(sentence) == []
 
 
 def test_amending_law_is_one_law_named_after_the_laws_it_amends():

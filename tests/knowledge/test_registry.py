@@ -76,3 +76,51 @@ def test_registry_over_the_samples(sample_records):
     assert len(keys) == len(set(keys))
     child_law = next(r for r in rows if r["key"] == "102/2016/QH13")
     assert child_law["n_plans"] == 4
+
+
+# --- the registry of named instruments (resources/named_instruments.yaml) -----------------------
+
+def test_named_instruments_file_is_well_formed():
+    """Policy staff edit this file: every entry has a known kind, a type, ISO dates, aliases that compile."""
+    import datetime
+
+    import regex
+
+    from pipeline.extraction.citations.named import alias_regex, instruments, named_pattern
+    from pipeline.knowledge.loader import load_yaml
+
+    data = load_yaml("named_instruments.yaml")
+    assert {k for k, v in data["kinds"].items() if v["counts"]} == {"law", "convention"}
+    for e in instruments():
+        assert e.type and e.name
+        if e.date:
+            datetime.date.fromisoformat(e.date)
+        if e.approved_by:
+            assert not e.counts and {"type", "number", "issuer"} <= set(e.approved_by)
+    for e in data["instruments"]:
+        for a in e.get("aliases") or []:
+            regex.compile(alias_regex(a["words"] if isinstance(a, dict) else a))
+    assert named_pattern(True)[0].pattern and named_pattern(False)[0].pattern
+
+
+def test_alias_syntax_optional_and_required_parts():
+    import regex
+
+    from pipeline.extraction.citations.named import alias_regex
+
+    r = regex.compile(alias_regex("công ước [quốc tế] [của] (liên hợp quốc|liên hiệp quốc) về quyền trẻ em") + "$")
+    for s in ("công ước của liên hợp quốc về quyền trẻ em", "công ước quốc tế của liên hiệp quốc về quyền trẻ em",
+              "công ước liên hợp quốc về\nquyền trẻ em"):
+        assert r.match(s), s
+    assert not r.match("công ước về quyền trẻ em")
+
+
+def test_programme_is_not_a_citation_but_knows_its_decision():
+    """Programmes and schemes without a number are not citations; 'Quyết định số 23' in a plan of the
+    children's action programme 2021-2030 is the decision the registry says approved it."""
+    text = ("KẾ HOẠCH\nThực hiện Chương trình hành động quốc gia vì trẻ em tỉnh Bắc Giang giai đoạn 2021 - 2030\n"
+            "nhằm thực hiện các mục tiêu của Quyết định số 23 của Thủ tướng Chính phủ.")
+    cits = extract_citations(text, SectionTree(), Metadata())
+    assert [(c.type, c.number, c.issuer) for c in cits] == [("Quyết định", "23/QĐ-TTg", "Thủ tướng Chính phủ")]
+    assert extract_citations("Thực hiện Chương trình hành động quốc gia vì trẻ em giai đoạn 2021 - 2030.",
+                             SectionTree(), Metadata()) == []

@@ -17,6 +17,7 @@ import regex as re
 from pipeline.extraction.citations.dates import iso_date, match_date
 from pipeline.extraction.citations.issuers import clean_issuer, issuer_after
 from pipeline.extraction.citations.models import Mention
+from pipeline.extraction.citations.named import group_of, named_pattern
 from pipeline.extraction.citations.symbols import find_symbols, issuer_of_codes, parse_symbol, type_of_code
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import finditer_from, first_literal, fold, squash
@@ -55,30 +56,17 @@ def _type_first_words() -> frozenset[str]:
 
 
 @cache
-def _named_laws() -> tuple[re.Pattern, list[dict], re.Pattern]:
+def _named_laws() -> tuple[re.Pattern, tuple, re.Pattern]:
+    """Aliases of the named instruments that count as citations, their entries, and the words they may not follow."""
+    regex, entries, _ = named_pattern(True)
     data = load_yaml("named_laws.yaml")
-    alias_to_law: list[tuple[str, int]] = []
-    laws = data["laws"]
-    for i, law in enumerate(laws):
-        for alias in [fold(law["name"]), *law.get("aliases", [])]:
-            alias_to_law.append((fold(alias), i))
-    alias_to_law.sort(key=lambda a: len(a[0]), reverse=True)
-    groups = []
-    for j, (alias, _) in enumerate(alias_to_law):
-        pattern = re.escape(alias).replace(r"\ ", r"\s+").replace(",", ",?")
-        groups.append(f"(?P<a{j}>{pattern})")
-    regex = re.compile(r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])")
-    law_of_group = [{"law": laws[i]} for _, i in alias_to_law]
     not_after = "|".join(re.escape(fold(w)) for w in data.get("not_after", []))
-    not_after_re = re.compile(rf"(?:{not_after})\s+$") if not_after else re.compile(r"(?!)")
-    return regex, law_of_group, not_after_re
+    not_after_re = re.compile(rf"(?<![\w])(?:{not_after})\s+$") if not_after else re.compile(r"(?!)")
+    return regex, entries, not_after_re
 
 
-@cache
 def _law_first_words() -> frozenset[str]:
-    data = load_yaml("named_laws.yaml")
-    return frozenset(first_literal(fold(alias)) for law in data["laws"]
-                     for alias in [fold(law["name"]), *law.get("aliases", [])])
+    return named_pattern(True)[2]
 
 
 def _date_after(folded: str, pos: int) -> tuple[str | None, int | None, int]:
@@ -95,12 +83,17 @@ def _date_after(folded: str, pos: int) -> tuple[str | None, int | None, int]:
 
 
 def _complete(text: str, folded: str, mention: Mention, pos: int) -> Mention:
-    """Add date and issuer that follow the mention's number."""
+    """Add date and issuer that follow the mention's number (the date may follow the issuer)."""
     date, year, end = _date_after(folded, pos)
     mention.date, mention.year = date, year
     if end > pos:
         mention.end = end
-    issuer, _ = issuer_after(text, folded, end)
+    issuer, issuer_end = issuer_after(text, folded, end)
+    if issuer is not None and date is None:
+        # "Công văn số 2670/VPCP-QHQT của Văn phòng Chính phủ, ngày 20 tháng 9 năm 2019": date after the issuer
+        late, late_year, late_end = _date_after(folded, issuer_end)
+        if late is not None:
+            mention.date, mention.year, mention.end = late, late_year, late_end
     if issuer is None:
         before = _PROPOSER_BEFORE.search(folded, max(0, mention.start - 160), mention.start)
         if before:
@@ -262,7 +255,7 @@ def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention
 
 
 def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
-    regex, law_of_group, not_after = _named_laws()
+    regex, entries, not_after = _named_laws()
     out = _find_amending(text, folded, taken)
     out += _find_congress(text, folded, [*taken, *out])
     taken = [*taken, *out]
@@ -271,16 +264,15 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
             continue
         if not_after.search(folded, max(0, m.start() - 20), m.start()):
             continue
-        group = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
-        law = law_of_group[group]["law"]
-        mention = Mention("named", law["type"], m.start(), m.end(), name=law["name"],
-                          law_number=law.get("number"))
+        law, printed = entries[group_of(m)]
+        mention = Mention("named", law.type, m.start(), m.end(), name=printed,
+                          law_number=law.number, registry_name=law.name)
         date, year, end = _date_after(folded, m.end())
         if date is None and year is None:
             ym = _YEAR_INTRO.match(folded, m.end())
             if ym:
                 year, end = int(ym.group(1)), ym.end()
-        law_year = re.search(r"/((?:19|20)\d\d)/", law.get("number") or "")
+        law_year = re.search(r"/((?:19|20)\d\d)/", law.number or "")
         if law_year and year is not None and year != int(law_year.group(1)):
             # "Luật sửa đổi … Luật Tổ chức chính quyền địa phương ngày 22/11/2019": another law's date
             date, year, end = None, None, m.end()

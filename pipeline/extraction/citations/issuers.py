@@ -52,7 +52,8 @@ def issuer_after(text: str, folded: str, pos: int, limit: int = 140) -> tuple[st
         if s and s.start() < end:
             end = s.start()
     phrase = squash(text[begin:end])
-    if not phrase or not phrase[0].isupper() and not fold(phrase).startswith(_abbreviated()):
+    if not phrase or not phrase[0].isupper() and not fold(phrase).startswith(_abbreviated()) \
+            and not _lower_case_body(phrase):
         return None, pos
     return clean_issuer(phrase), end
 
@@ -82,6 +83,16 @@ def _known_issuer_at(folded: str, pos: int) -> int | None:
 @cache
 def _bodies() -> tuple[str, ...]:
     return tuple(fold(w) for w in load_yaml("instruments.yaml")["issuer_bodies"])
+
+
+def _lower_case_body(phrase: str) -> bool:
+    """"của phòng LĐTBXH": a body word written in lower case, then a proper name."""
+    low = fold(phrase)
+    for body in _bodies():
+        rest = phrase[len(body) + 1:] if low.startswith(body + " ") else ""
+        if rest[:1].isupper():
+            return True
+    return False
 
 
 def _name_key(name: str) -> str:

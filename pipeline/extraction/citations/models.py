@@ -23,12 +23,14 @@ class Mention:
     lead: str | None = None  # leading number of a short form: "28"
     name: str | None = None  # named laws
     law_number: str | None = None  # official number of a named law, when known
+    registry_name: str | None = None  # canonical name of a named instrument (its key when it has no number)
     date: str | None = None
     year: int | None = None
     issuer: str | None = None
     issuer_level: str | None = None
     inherited: bool = False  # date taken from another mention of the same number
+    plain_number: str | None = None  # a bare number that stands alone ("Chỉ thị số 06 của Chủ tịch UBND tỉnh")
 
     @property
     def number(self) -> str | None:
-        return self.symbol.number if self.symbol else None
+        return self.symbol.number if self.symbol else self.plain_number

@@ -17,7 +17,9 @@ from pipeline.document import Citation, Metadata, SectionTree
 from pipeline.extraction.citations.issuers import issuer_level, localize
 from pipeline.extraction.citations.layout import body_start, own_numbers
 from pipeline.extraction.citations.models import Mention
+from pipeline.extraction.citations.named import approved_decisions
 from pipeline.extraction.citations.programmes import programme_links
+from pipeline.extraction.citations.standalone import standalone_number
 from pipeline.extraction.citations.symbols import issuer_of_codes, norm_number, symbol_key
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, squash
@@ -107,6 +109,30 @@ def _resolve_short(short: Mention, numbered: list[Mention]) -> Mention | None:
     return before[-1] if before else cands[0]
 
 
+def _sources(mentions: list[Mention], numbered: list[Mention], is_own, folded: str) -> list[tuple[Mention, Mention, bool]]:
+    """(mention, the instrument it stands for, short_form) of every mention that is a citation."""
+    by_number = {norm_number(m.number): m for m in numbered if m.number}
+    approved = None
+    out: list[tuple[Mention, Mention, bool]] = []
+    for m in mentions:
+        if m.kind in ("full", "bare"):
+            if not is_own(m):
+                out.append((m, m, m.inherited))
+        elif m.kind == "short":
+            src = _resolve_short(m, numbered)
+            if src is None:
+                approved = approved if approved is not None else approved_decisions(folded)
+                src = standalone_number(m, approved)
+            if src is not None:
+                out.append((m, src, src is not m))
+        elif m.law_number and norm_number(m.law_number) in by_number:
+            # "Luật số 102/2016/QH13 … Luật Trẻ em": the named law is the numbered one
+            out.append((m, by_number[norm_number(m.law_number)], True))
+        else:
+            out.append((m, m, False))
+    return out
+
+
 def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadata) -> list[Citation]:
     """Citations (one per mention) from raw mentions; own number dropped, short forms resolved."""
     folded = fold(text)
@@ -124,17 +150,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
     numbered = [m for m in mentions if m.kind in ("full", "bare") and not is_own(m)]
     _inherit_dates(numbered)
 
-    resolved: list[tuple[Mention, Mention, bool]] = []  # (mention, instrument source, short_form)
-    for m in mentions:
-        if m.kind in ("full", "bare"):
-            if not is_own(m):
-                resolved.append((m, m, m.inherited))
-        elif m.kind == "short":
-            src = _resolve_short(m, numbered)
-            if src is not None:
-                resolved.append((m, src, True))
-        else:
-            resolved.append((m, m, False))
+    resolved = _sources(mentions, numbered, is_own, folded)
 
     # issuers: the mention's own, else one written at another mention of the same instrument, else the code's
     issuers: dict[str, str] = {}
@@ -167,7 +183,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
         if relation == "implements":
             relations[key] = "implements"
         out.append(Citation(
-            type=src.type, number=src.number, name=src.name, date=src.date, issuer=issuer,
+            type=src.type, number=src.number, name=src.name or m.name, date=src.date, issuer=issuer,
             relation=relation, text=text[m.start:m.end], start=m.start, end=m.end,
             section=tree.section_at(m.start), issuer_level=level, key=key, short_form=short,
         ))
@@ -181,6 +197,8 @@ def _key(m: Mention) -> str:
     """Stable registry key: symbol (+ year when the symbol has none); named laws by number or name."""
     if m.symbol is not None:
         return symbol_key(m.symbol.number, m.symbol.year or m.year)
+    if m.plain_number:  # "Chỉ thị số 06 của Chủ tịch UBND tỉnh": its type, number and year
+        return symbol_key(f"{fold(m.type or '')} {m.plain_number}", m.year)
     if m.law_number:
         return norm_number(m.law_number)
-    return fold(squash(m.name or ""))
+    return fold(squash(m.registry_name or m.name or ""))
