@@ -36,3 +36,11 @@ def test_agencies_floor(dev_report: dict) -> None:
     assert agencies["f1"] >= 0.86, agencies
     assert agencies["precision"] >= 0.94, agencies
     assert agencies["lead_accuracy"] >= 0.97, agencies
+
+
+def test_citations_floor(dev_report: dict) -> None:
+    citations = dev_report["citations"]
+    assert citations["f1"] >= 0.97, citations
+    assert citations["precision"] >= 0.97, citations
+    assert citations["recall"] >= 0.96, citations
+    assert citations["date_accuracy"] >= 0.98, citations
