@@ -477,15 +477,42 @@ def find_province(text: str) -> Place | None:
         votes[place.province] += 1
         first_seen.setdefault(place.province, start)
     if not votes:
-        folded = fold(text)
-        for m in _bare_province_re().finditer(folded):
-            written = text[m.start():m.end()]
-            if all(w[0].isupper() for w in written.replace("-", " ").split()):
-                name = normalize_province(written)
-                if name:
-                    votes[name] += 1
-                    first_seen.setdefault(name, m.start())
+        for start, name in _bare_provinces(text):
+            votes[name] += 1
+            first_seen.setdefault(name, start)
     if not votes:
         return None
     best = max(votes, key=lambda name: (votes[name], -first_seen[name]))
     return idx.provinces.get(best)
+
+
+def _bare_provinces(text: str) -> list[tuple[int, str]]:
+    """(start, canonical name) of each province name written bare and capitalised."""
+    out = []
+    for m in _bare_province_re().finditer(fold(text)):
+        written = text[m.start():m.end()]
+        if all(w[0].isupper() for w in written.replace("-", " ").split()):
+            name = normalize_province(written)
+            if name:
+                out.append((m.start(), name))
+    return out
+
+
+def stated_province(text: str, above: str | None = None) -> Place | None:
+    """The province a text names itself, "tỉnh X" or a bare capitalised name ("Hưng Yên phấn đấu ..."),
+    most often first. Unlike `find_province`, a district or commune it names counts only when it is of a
+    level above `above` (a commune's text naming "huyện Quảng Điền"), not a place inside the issuer's."""
+    votes: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    rank = LEVELS.index(above) if above in LEVELS else 1
+    for start, _end, place in find_places(text):
+        if place.level == "province" or LEVELS.index(place.level) < rank:
+            votes[place.province] += 1
+            first_seen.setdefault(place.province, start)
+    for start, name in _bare_provinces(text):
+        votes[name] += 1
+        first_seen.setdefault(name, start)
+    if not votes:
+        return None
+    best = max(votes, key=lambda name: (votes[name], -first_seen[name]))
+    return _index().provinces.get(best)

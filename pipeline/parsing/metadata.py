@@ -20,7 +20,7 @@ from functools import cache
 
 from pipeline.document import Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
-from pipeline.parsing.summary import Report, find_report, opening_year, publication_date
+from pipeline.parsing.summary import Report, expand_issuer, find_report, opening_year, publication_date
 from pipeline.textutils import fold, strip_accents
 
 _HEAD_LIMIT = 6000  # the header never runs longer than this
@@ -75,6 +75,7 @@ def _patterns(raw: dict) -> dict:
         "bare_year": re.compile(raw["bare_year"]),
         "year_in_title": re.compile(raw["year_in_title"]),
         "year_not_after": re.compile(raw["year_not_after"]),
+        "period_start": re.compile(raw["period_start"]),
         "authority_line": re.compile(raw["authority_line"]),
         "number_line": re.compile(raw["number_line"]),
         "signed_stamp": re.compile(raw["signed_stamp"], re.I),
@@ -182,9 +183,14 @@ def _place_before(text: str, pos: int) -> str | None:
     out: list[str] = []
     for w in reversed(words):
         w = _MARKUP.sub("", w)
+        if w in ("-", "–") and out:
+            out.append("-")  # "Bà Rịa - Vũng Tàu, ngày ..."
+            continue
         if not w or not w[0].isupper() or not _WORD.fullmatch(w):
             break
         out.append(w)
+    while out and out[-1] == "-":
+        out.pop()
     out.reverse()
     # "GIANG BIÊNGiang Biên", "MNPT Phước Thạnh": keep the title-case tail
     while len(out) > 1 and _is_upper(out[0]) and not all(_is_upper(x) for x in out):
@@ -312,12 +318,9 @@ def find_issuer(text: str, head_end: int, type_start: int) -> tuple[str | None, 
     folded = fold(head).replace("\n", " ")
     # 1. header block: before the type heading, or a decision's authority line
     block_end = type_start if type_start > 0 else head_end
-    block_key = _letters_key(text[:block_end])
-    for key, name in sorted(cfg["central"].items(), key=lambda kv: -len(kv[0])):
-        idx = block_key.find(key)
-        if 0 <= idx < 120 and not block_key[idx + len(key):].startswith(cfg["central_not_before"]):
-            if not any(k in block_key[:idx] for k in cfg["committee_keys"]):
-                return None, None, name, "header"
+    central = _central_issuer(text, block_end)
+    if central:
+        return None, None, central, "header"
     pattern = re.compile(r"(?:" + cfg["committee"] + r")[\s|*_\-–—]*(" + cfg["unit_re"] + r")\b")
     raw_folded = fold(head)
     for m in pattern.finditer(folded):
@@ -344,6 +347,24 @@ def find_issuer(text: str, head_end: int, type_start: int) -> tuple[str | None, 
             name, _ = _name_after(head, folded, bm.end() + um.end())
             return um.group(1), name, None, "boilerplate"
     return None, None, None, None
+
+
+def _central_issuer(text: str, block_end: int) -> str | None:
+    """A central body printed as a header line ("BỘ Y TẾ", "THỦ TƯỚNG CHÍNH PHỦ"); not one named in a
+    sentence ("... do Thủ tướng Chính phủ ban hành"), nor a department under a province ("SỞ ... TỈNH")."""
+    cfg = _cfg()
+    keys = sorted(cfg["central"].items(), key=lambda kv: -len(kv[0]))
+    line_keys = [_letters_key(clean) for _start, _end, clean in _lines(text, 0, block_end)[:8]]
+    for i, line_key in enumerate(line_keys):
+        if any(k in line_key for k in cfg["committee_keys"]):
+            return None  # a People's Committee heads the block
+        joined = "".join(line_keys[i:i + 3])  # "THỦ TƯỚNG CHÍNH / PHỦ": a name wrapped over lines
+        for key, name in keys:
+            if joined.startswith(key) and not joined[len(key):].startswith(cfg["central_not_before"]):
+                return name
+    bm = cfg["boiler_issuer"].search(fold(text[:block_end]))  # "Nơi ban hành: Bộ Giáo dục và Đào tạo"
+    after = _letters_key(text[bm.end():bm.end() + 80]) if bm else ""
+    return next((name for key, name in keys if after.startswith(key)), None)
 
 
 def _header_segments(text: str, block_end: int) -> list[tuple[int, str]]:
@@ -482,13 +503,14 @@ def _inside_sentence(folded: str, pos: int) -> bool:
     return before.endswith(_cfg()["sentence_before"])
 
 
-def unit_mentions(text: str, unit: str) -> Counter:
-    """How often the text names each place of a kind: "huyện Vĩnh Thuận" -> {"Vĩnh Thuận": n}."""
+def unit_mentions(text: str, unit: str, any_case: bool = False) -> Counter:
+    """How often the text names each place of a kind: "huyện Vĩnh Thuận" -> {"Vĩnh Thuận": n}.
+    A capitalised unit word ("Tỉnh Đoàn") is an organisation unless `any_case` ("Quận Hai Bà Trưng")."""
     folded = fold(text)
     counts: Counter = Counter()
     for m in re.finditer(r"(?<!\w)" + re.escape(unit) + r"(?=[ \t])", folded):
         original = text[m.start():m.end()]
-        if not (original.islower() or _is_upper(original)):
+        if not (any_case or original.islower() or _is_upper(original)):
             continue  # "Tỉnh Đoàn" is an organisation
         name, _ = _name_after(text, folded, m.end())
         if name:
@@ -617,7 +639,8 @@ def _province_mentions(text: str) -> Counter:
     return mentioned
 
 
-def _province_of(text: str, level: str | None, unit: str | None, locality: str | None) -> tuple[str | None, str | None]:
+def _province_of(text: str, level: str | None, unit: str | None, locality: str | None,
+                 stated_only: bool = False) -> tuple[str | None, str | None]:
     """(province before 2025, province after the 2025 mergers): text evidence first, gazetteer second.
 
     A district or commune plan names its province ("Ủy ban nhân dân tỉnh Kiên
@@ -639,7 +662,11 @@ def _province_of(text: str, level: str | None, unit: str | None, locality: str |
         else:
             gz = _gazetteer()
             try:
-                found = gz.find_province(text) if gz is not None else None
+                found = None
+                if gz is not None and stated_only:
+                    found = gz.stated_province(text, above=level)
+                elif gz is not None:
+                    found = gz.find_province(text)
             except Exception:  # noqa: BLE001
                 found = None
             province = getattr(found, "province", None)
@@ -660,6 +687,9 @@ def _plan_year(title: str | None, issue_year: int | None) -> int | None:
             if folded[m.start():].startswith(_cfg()["school_year"]):
                 continue
             return int(m.group("y"))
+    period = _cfg()["period_start"].search(fold(title)) if title and issue_year else None
+    if period and int(period.group("y")) > issue_year:
+        return int(period.group("y"))  # issued in 2015 for "giai đoạn 2016 - 2020"
     if issue_year is None and title:
         folded = fold(title)
         bare = {m.group(0) for m in _cfg()["bare_year"].finditer(folded)
@@ -691,6 +721,9 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
             locality = _fit_name(name, unit)  # the committee above it: "UBND THÀNH PHỐ MỸ THO / TRƯỜNG MN ..."
         if level == "district" and issue_date and issue_date >= _cfg()["districts_abolished"]:
             level = "commune"  # what a district ran (its schools) answers to the commune since the reform
+    elif not unit and _province_place(text, place_line):
+        unit, locality = _province_place(text, place_line)  # "ỦY BAN NHÂN DÂN" over "Hà Nội, ngày ..."
+        issuer, level = f"UBND {unit} {locality}", "province"
     elif not unit:
         issuer, level = find_preamble_agency(text, max(type_start, 0), head_end)
     elif unit:
@@ -702,7 +735,8 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
         issuer = f"UBND {unit} {name}" if name else f"UBND {unit}"
     signer = find_signer(text, tree)
     year = _plan_year(title, issue_year)
-    if type_start < 0 and number is None and not _has_letterhead(text):
+    headerless = type_start < 0 and number is None and not _has_letterhead(text)
+    if headerless:
         # no formal header: a summary or a re-published plan names its document in its opening
         pub = publication_date(text)
         report = find_report(text, pub[0] if pub else None)
@@ -717,13 +751,34 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
     elif unit and locality:
         issuer, locality = _canonical_committee(unit, locality, issuer)
     province, province_2025 = (None, None)
-    if level != "central":
-        province, province_2025 = _province_of(text, level, unit, locality)
+    if level != "central" and (issuer or not headerless or _unaccented(text)):
+        province, province_2025 = _province_of(text, level, unit, locality, stated_only=headerless)
     return Metadata(
         doc_type=doc_type, number=number, issue_date=issue_date, issuer=issuer,
         admin_level=level, province=province, province_2025=province_2025,
         locality=locality, year=year, title=title, signer=signer,
     )
+
+
+def _province_place(text: str, place_line: str | None) -> tuple[str, str] | None:
+    """(kind, province) when a committee's header line lost its unit ("ỦY BAN NHÂN DÂN" alone) and the
+    place-and-date line names a province ("Bà Rịa - Vũng Tàu, ngày ..."): a province's committee."""
+    gz = _gazetteer()
+    committee = re.compile(r"[\s*_#|]*(?:" + _cfg()["committee"] + r")[\s*_#|]*$")
+    head_lines = [fold(clean) for _s, clean in _header_segments(text, min(len(text), 1500))[:16]]
+    if not place_line or gz is None or not any(committee.match(line) for line in head_lines):
+        return None
+    name = gz.normalize_province(place_line)
+    if name is None or _letters_key(name) != _letters_key(place_line):
+        return None
+    place = gz.resolve_place(name)
+    return (fold(place.kind), name) if place is not None and place.level == "province" else None
+
+
+def _unaccented(text: str) -> bool:
+    """Text typed or OCR'd without diacritics: its issuer cannot be read, its province still can."""
+    letters = [c for c in text[:5000] if c.isalpha()]
+    return len(letters) > 40 and sum(not c.isascii() for c in letters) < 0.01 * len(letters)
 
 
 def _has_letterhead(text: str) -> bool:
@@ -770,15 +825,43 @@ def _report_issuer(text: str, title: str | None, report: Report, year: int | Non
             name = _canonical_province(name) or name
         level = _level(unit, name, year)
         return (f"UBND {unit} {name}" if name else f"UBND {unit}"), level, unit, name, signer
-    issuer, level, locality = report.issuer, report.head_level, None
+    issuer, level, locality = _agency_with_place(text, report.issuer), report.head_level, None
+    folded = fold(issuer)
     units = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")(?=\s|$)", folded))
     if units:
         um = units[-1]
         level = level or _level(um.group(1), None)
-        locality = report.issuer[um.end():].strip() or _report_locality(text, title, um.group(1))
-        if not report.issuer[um.end():].strip() and locality:
+        locality = issuer[um.end():].strip() or _report_locality(text, title, um.group(1))
+        if not issuer[um.end():].strip() and locality:
             issuer = f"{issuer} {locality}"  # "Hội đồng ... tỉnh" + the province the text names
+    elif level != "central":
+        locality = _trailing_name(issuer)  # "Phòng Giáo dục và Đào tạo Đức Phổ"
     return issuer, level, None, locality, None
+
+
+def _trailing_name(issuer: str) -> str | None:
+    """The place closing an agency's name without a unit word: its last capitalised words."""
+    words = issuer.split()
+    k = len(words)
+    while k > 1 and words[k - 1][:1].isupper() and _WORD.fullmatch(words[k - 1]):
+        k -= 1
+    return " ".join(words[k:]) if 0 < len(words) - k <= 4 and k > 1 else None
+
+
+def _agency_with_place(text: str, issuer: str) -> str:
+    """'Sở Tư pháp' named elsewhere in the text with its place ('Sở Tư pháp TP Cần Thơ') takes it."""
+    cfg = _cfg()
+    folded, key = fold(text), fold(issuer)
+    if re.search(r"(?<!\w)(?:" + cfg["unit_re"] + r")(?:\s|$)", key):
+        return issuer
+    for m in re.finditer(r"(?<!\w)" + re.escape(key) + r"\s+", folded):
+        tail = expand_issuer(text[m.end():m.end() + 60].split("\n")[0])
+        um = re.match(r"(" + cfg["unit_re"] + r")\s+", fold(tail))
+        if um:
+            name, _ = _name_after(tail, fold(tail), um.end())
+            if name:
+                return f"{issuer} {um.group(1)} {name}"
+    return issuer
 
 
 def _report_locality(text: str, title: str | None, unit: str) -> str | None:
@@ -789,14 +872,16 @@ def _report_locality(text: str, title: str | None, unit: str) -> str | None:
         mentioned = _province_mentions(text)
         if not mentioned:
             gz = _gazetteer()
-            found = gz.find_province(text) if gz is not None else None
+            # a city named without its name: the central city its places lie in ("thành phố Thủ Đức")
+            find = gz.find_province if unit == cfg["city_unit"] else gz.stated_province
+            found = find(text) if gz is not None else None
             mentioned = Counter({found.name: 1}) if found is not None else Counter()
         best = mentioned.most_common(1)[0][0] if mentioned else None
         if best and (unit != cfg["city_unit"] or fold(best) in cfg["central_cities"]):
             return best
         if unit != cfg["city_unit"]:
             return None
-    counts = unit_mentions(text, unit)
+    counts = unit_mentions(text, unit, any_case=True)
     return counts.most_common(1)[0][0] if len(counts) == 1 else None
 
 

@@ -73,6 +73,7 @@ def _cfg() -> dict:
         "past_cues": tuple(fold(c) for c in raw["past_year_cues"]),
         "year_re": re.compile(meta["patterns"]["year_in_title"]),
         "school_year": fold(meta["words"]["school_year"]),
+        "school_year_re": re.compile(re.escape(fold(meta["words"]["school_year"])) + r"\s+(?P<y>(?:19|20)\d{2})"),
     }
 
 
@@ -102,6 +103,8 @@ def _clause_start(text: str, folded: str, pos: int) -> bool:
     """Whether an issuer word at `pos` opens a clause (not "... của Sở ...")."""
     raw = folded[max(0, pos - 40):pos]
     before = raw.rstrip(" \t")
+    if pos < 80 and any(p.fullmatch(folded[:pos].rstrip()) for p in _cfg()["publication"]):
+        return True  # " date 2025-01 UBND tỉnh Gia Lai vừa có văn bản ..."
     if not before or before[-1] in "\n.;:,!?)|”\"":
         return True
     if raw.endswith(("  ", "\t")):
@@ -111,7 +114,7 @@ def _clause_start(text: str, folded: str, pos: int) -> bool:
     return before.endswith(_cfg()["openers"])
 
 
-def _expand(issuer: str) -> str:
+def expand_issuer(issuer: str) -> str:
     """'Sở GD&ĐT TP.HCM' -> 'Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh'; a bracket that is an
     abbreviation or a place is dropped, one naming a parent body ("(Bộ Y tế)") kept."""
     cfg = _cfg()
@@ -145,16 +148,15 @@ def _candidates(text: str, folded: str, end: int):
     return sorted(found)
 
 
-def _verb_after(text: str, folded: str, start: int) -> re.Match | None:
-    """The first lower-case verb after the issuer's name, in the same sentence."""
+def _verbs_after(text: str, folded: str, start: int):
+    """The lower-case verbs after the issuer's name, in the same sentence, in order."""
     cfg = _cfg()
     stop = _SENTENCE_END.search(folded, start)
     limit = min(stop.start() if stop else len(folded), start + 220)
     for m in cfg["verb_re"].finditer(folded, start, limit):
         group = "issue" if m.group("issue") else "voice"
         if text[m.start(group):m.end()].islower():
-            return m
-    return None
+            yield m
 
 
 def find_report(text: str, year_hint: int | None = None) -> Report | None:
@@ -167,20 +169,18 @@ def find_report(text: str, year_hint: int | None = None) -> Report | None:
         according = _according_to(text, folded, start, level)
         if according:
             return Report(according, level, None, None, None, None, start)
-        verb = _verb_after(text, folded, start)
-        if verb is None:
-            continue
-        issuer = _expand(" ".join(text[start:verb.start()].split()))
-        if not _plausible_issuer(issuer, level):
-            continue
-        report = _document_after(text, folded, verb, year_hint) if verb.group("issue") else None
-        if verb.group("issue") and report is None:
-            continue  # "có" / "ra" / "gửi" without a document: not a report of one
-        doc_type, number, date, year = report or (None, None, None, None)
-        if date is None and doc_type:
-            before = cfg["date_before_re"].search(folded[max(0, start - 30):start])
-            date = _iso(before.group("d"), before.group("m"), _year(before, year_hint)) if before else None
-        return Report(issuer, level, doc_type, number, date, year, start)
+        for verb in _verbs_after(text, folded, start):
+            issuer = expand_issuer(" ".join(text[start:verb.start()].split()))
+            if not _plausible_issuer(issuer, level):
+                break
+            report = _document_after(text, folded, verb, year_hint) if verb.group("issue") else None
+            if verb.group("issue") and report is None:
+                continue  # "có", "xây dựng phong trào": no document named, the name may go on
+            doc_type, number, date, year = report or (None, None, None, None)
+            if date is None and doc_type:
+                before = cfg["date_before_re"].search(folded[max(0, start - 30):start])
+                date = _iso(before.group("d"), before.group("m"), _year(before, year_hint)) if before else None
+            return Report(issuer, level, doc_type, number, date, year, start)
     return None
 
 
@@ -192,7 +192,7 @@ def _according_to(text: str, folded: str, start: int, level: str | None) -> str 
     stop = _SENTENCE_END.search(folded, start)
     if comma < 0 or (stop and stop.start() < comma):
         return None
-    issuer = _expand(" ".join(text[start:comma].split()))
+    issuer = expand_issuer(" ".join(text[start:comma].split()))
     return issuer if _plausible_issuer(issuer, level) else None
 
 
@@ -265,10 +265,13 @@ def opening_year(text: str, limit: int = 1500) -> int | None:
     """The first 'năm YYYY' of the opening that is not a comparison with the past ("so với cùng kỳ năm 2024")."""
     cfg = _cfg()
     folded = fold(text[:limit])
+    school = None
     for m in cfg["year_re"].finditer(folded):
-        if folded[m.start():].startswith(cfg["school_year"]):
-            continue
         if folded[max(0, m.start() - 25):m.start()].rstrip().endswith(cfg["past_cues"]):
             continue
-        return int(m.group("y"))
-    return None
+        if not folded[m.start():].startswith(cfg["school_year"]):
+            return int(m.group("y"))
+    for m in cfg["school_year_re"].finditer(folded):
+        school = int(m.group("y"))  # "năm học 2019- 2020": the school year starting then
+        break
+    return school

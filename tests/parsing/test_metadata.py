@@ -402,3 +402,61 @@ def test_opening_lines_give_the_type_of_a_headerless_text():
 def test_province_committee_takes_the_gazetteers_spelling():
     m = meta("Ủy ban nhân dân tỉnh Hoà Bình ban hành Kế hoạch số 7/KH-UBND, ngày 3/4/2023 về công tác trẻ em.\n")
     assert (m.issuer, m.province) == ("UBND tỉnh Hòa Bình", "Hòa Bình")
+
+
+def test_central_issuer_is_a_header_line_even_when_wrapped():
+    m = meta("THỦ TƯỚNG CHÍNH\nPHỦ\n-------\nSố: 12/QĐ-TTg\nHà Nội, ngày 3 tháng 2 năm 2020\nQUYẾT ĐỊNH\n"
+             "Phê duyệt Chương trình bảo vệ trẻ em\nTHỦ TƯỚNG CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ;\n")
+    assert (m.issuer, m.admin_level) == ("Thủ tướng Chính phủ", "central")
+
+
+def test_central_body_named_in_a_sentence_is_not_the_issuer():
+    m = meta("- 1Quyết định 37/2010/QĐ-TTg ban hành Quy định tiêu chuẩn xã phù hợp với trẻ em do Thủ tướng "
+             "Chính phủ ban hành\n- 2Thông tư 23/2010/TT-BLĐTBXH do Bộ Lao động - Thương binh và Xã hội ban hành\n")
+    assert m.admin_level != "central" and m.issuer is None
+
+
+def test_central_issuer_from_a_legal_database_card():
+    m = meta("Công văn 88/BGDĐT-GDTC năm 2021 về phòng, chống đuối nước\n\n"
+             "Số hiệu: 88/BGDĐT-GDTC Loại văn bản: Công văn\nNơi ban hành: Bộ Giáo dục và Đào tạo Người ký: Lê Văn A\n")
+    assert (m.issuer, m.admin_level, m.province) == ("Bộ Giáo dục và Đào tạo", "central", None)
+
+
+def test_committee_header_without_its_unit_takes_the_province_of_the_place_line():
+    m = meta("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 12/KH-UBND |\n"
+             "Bà Rịa - Vũng Tàu, ngày 3 tháng 4 năm 2019 |\nKẾ HOẠCH\nTriển khai công tác trẻ em năm 2019\n"
+             "Căn cứ Luật Trẻ em năm 2016;\n")
+    assert (m.issuer, m.admin_level, m.province) == ("UBND tỉnh Bà Rịa - Vũng Tàu", "province", "Bà Rịa - Vũng Tàu")
+
+
+def test_plan_issued_before_its_period_is_for_the_periods_first_year():
+    m = meta("Số: 5/KH-UBND\nĐắk Nông, ngày 20 tháng 12 năm 2020\nKẾ HOẠCH\n"
+             "Thực hiện Chương trình phòng ngừa lao động trẻ em giai đoạn 2021 - 2025\nCăn cứ Luật Trẻ em;\n")
+    assert (m.issue_date, m.year) == ("2020-12-20", 2021)
+
+
+def test_report_agency_takes_its_place_from_a_longer_mention():
+    m = meta("Còn 30 trẻ chưa có giấy khai sinh\n\nTheo ông Lê Văn B, Giám đốc Sở Tư pháp TP Cần Thơ, địa phương "
+             "đang rà soát.\nSở Tư pháp đã có văn bản đề nghị UBND các quận, huyện hoàn thành việc đăng ký.\n")
+    assert (m.issuer, m.admin_level, m.province, m.doc_type) == (
+        "Sở Tư pháp thành phố Cần Thơ", "province", "Cần Thơ", "Công văn")
+
+
+def test_report_issuer_name_may_hold_an_issuing_verb():
+    m = meta("Công văn nêu rõ: để phòng, chống mua bán người theo chỉ đạo của Ban Chỉ đạo 138 Chính phủ, Ban Chỉ đạo "
+             "phòng chống tội phạm và xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc tỉnh đề nghị các "
+             "sở, ngành tăng cường tuyên truyền.\n")
+    assert m.issuer == "Ban Chỉ đạo phòng chống tội phạm và xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc tỉnh"
+    assert (m.admin_level, m.doc_type) == ("province", "Công văn")
+
+
+def test_headerless_province_is_stated_not_inferred_from_a_place_inside():
+    m = meta("UBND tỉnh vừa ban hành Kế hoạch hỗ trợ trẻ em các xã đặc biệt khó khăn, trước hết tại huyện Mường Tè.\n")
+    assert (m.issuer, m.province) == ("UBND tỉnh", None)
+    m = meta("Kính gửi: - Trưởng các thôn;\nThực hiện công văn số 12/UBND của UBND huyện Quảng Điền về phòng, chống "
+             "đuối nước, Ủy ban nhân dân xã yêu cầu các thôn thực hiện.\n")
+    assert (m.issuer, m.admin_level, m.province) == ("UBND xã", "commune", "Thừa Thiên Huế")
+
+
+def test_report_agency_place_without_a_unit_word_gives_the_province():
+    assert meta("Phòng GD-ĐT Mộ Đức vừa ban hành Kế hoạch phòng, chống đuối nước năm 2019.\n").province == "Quảng Ngãi"

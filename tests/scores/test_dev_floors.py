@@ -28,7 +28,7 @@ def dev_report(tmp_path_factory) -> dict:
 
 
 def test_metadata_floor(dev_report: dict) -> None:
-    assert dev_report["metadata_accuracy"] >= 0.91, dev_report["metadata_accuracy"]
+    assert dev_report["metadata_accuracy"] >= 0.95, dev_report["metadata_accuracy"]
 
 
 def test_agencies_floor(dev_report: dict) -> None:
