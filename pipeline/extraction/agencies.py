@@ -246,6 +246,17 @@ def _city_level(place: str, organ_level: str | None, siblings: list[str], plan_l
     return "district"
 
 
+def _central_city_after(text: str, pos: int) -> str:
+    """The centrally-run city named right after a city body ("Thành đoàn Hà Nội"), else ""."""
+    place, _ = _proper_name(text, pos)
+    if not place:
+        return ""
+    cities = {fold(k): k for k in load_yaml("metadata.yaml")["central_cities"]}
+    aliases = {fold(k): v for k, v in _resources()["central_city_aliases"].items()}
+    key = fold(place)
+    return cities.get(key) or aliases.get(key) or ""
+
+
 def _below(plan_level: str | None) -> str:
     """The level under the plan's own ("UBND các địa phương" in a province plan = districts)."""
     i = LEVELS.index(plan_level) if plan_level in LEVELS else 1
@@ -368,7 +379,7 @@ def find_mentions(text: str, plan_level: str | None, year: int | None = None) ->
                 levels.append(lvl)
         if not levels:
             if entry.level == "city":
-                levels = [_city_level("", None, [], plan_level, year)]
+                levels = [_city_level(_central_city_after(text, end), None, [], plan_level, year)]
             elif entry.level:
                 levels = [entry.level]
             else:
@@ -524,11 +535,31 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
             i += 1
     rx = _role_regexes()
     for i, f in enumerate(found):
-        if roles[i] in (None, "lead") and _match_at(rx["lead_after"], folded, f.end):
+        # "<body> chủ trì", also "do <body> chủ trì thực hiện", "do <body> làm chủ đầu tư"
+        if roles[i] in (None, "lead", "issuer") and _match_at(rx["lead_after"], folded, f.end):
             roles[i] = "lead"
     _heading_lines(folded, found, roles)
     _table_columns(folded, found, roles)
     return roles
+
+
+@cache
+def _closing_regexes() -> tuple[re.Pattern, re.Pattern]:
+    spec = _resources()["closing_article"]
+    phrases = "|".join(sorted((_name_regex(w) for w in spec["phrases"]), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)"), re.compile(spec["label"], flags=re.M)
+
+
+def _closing_articles(folded: str, found: list[_Found], roles: list[str | None]) -> None:
+    """Bodies of a decision's closing article ("... chịu trách nhiệm thi hành Quyết định này") have no role."""
+    phrase, label = _closing_regexes()
+    starts = [f.start for f in found]
+    for m in phrase.finditer(folded):
+        lo = max(0, m.start() - 1500)
+        heads = list(label.finditer(folded, lo, m.start()))
+        begin = heads[-1].start() if heads else folded.rfind("\n", lo, m.start()) + 1
+        for i in range(bisect.bisect_left(starts, begin), bisect.bisect_left(starts, m.start())):
+            roles[i] = None
 
 
 def _table_columns(folded: str, found: list[_Found], roles: list[str | None]) -> None:
@@ -638,8 +669,8 @@ def _subject_start(folded: str, pos: int) -> int:
 def _subject_acts(text: str, folded: str, pos: int) -> bool:
     """After a subject: a lower-case word that is a task of it ("tổ chức", "chỉ đạo", "phối hợp")."""
     rx = _subject_regexes()
-    tail = _match_at(rx["tail"], folded, pos)
-    pos = tail.end()
+    _, pos = _proper_name(text, pos)  # "Sở Y tế Hà Nội sẽ ...", "Thành đoàn Hà Nội chủ động ..."
+    pos = _match_at(rx["tail"], folded, pos).end()
     if pos >= len(text) or not text[pos].isalpha() or not text[pos].islower():
         return False
     return _match_at(rx["not_lead"], folded, pos) is None
@@ -702,6 +733,7 @@ def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: st
         return []
     roles = _roles(text, folded, found, tree)
     _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level))
+    _closing_articles(folded, found, roles)
     excluded = _excluded_spans(folded)
     out: list[AgencyMention] = []
     for f, role in zip(found, roles, strict=True):

@@ -195,6 +195,45 @@ def test_recipient_of_information_to_provide() -> None:
     assert ("information_communications", "central", "recipient") in found(sent, "province")
 
 
+def test_a_place_name_after_the_subject_and_the_head_of_a_body() -> None:
+    sent = "Theo đó, Sở Thông tin và Truyền thông Hà Nội sẽ triển khai Kế hoạch theo nhiệm vụ được phân công."
+    assert found(sent, "province") == {("information_communications", "province", "lead")}
+    sent = "Bí thư Tỉnh đoàn Vĩnh Long chỉ đạo các cơ sở Đoàn tổ chức sinh hoạt hè cho thiếu nhi."
+    assert ("youth_union", "province", "lead") in found(sent, "province")
+
+
+def test_the_city_union_of_a_centrally_run_city_is_a_province_body() -> None:
+    sent = "Thành Đoàn TPHCM cũng tổ chức các hoạt động vui chơi cho thiếu nhi."
+    assert found(sent) == {("youth_union", "province", "lead")}
+    sent = "Thành đoàn Hà Nội chủ động phối hợp tổ chức đêm hội Trung thu."
+    assert found(sent) == {("youth_union", "province", "lead")}
+
+
+def test_do_a_body_chu_tri_or_lam_chu_dau_tu_leads() -> None:
+    sent = "Dự án do Bộ Lao động - Thương binh và Xã hội chủ trì thực hiện với sự hỗ trợ của UNICEF."
+    assert ("labour_social", "central", "lead") in found(sent, "central")
+    sent = "Bốn công trình xây dựng khu vui chơi do Sở Giao thông vận tải làm chủ đầu tư."
+    assert found(sent, "province") == {("construction_infrastructure", "province", "lead")}
+
+
+def test_village_bodies_work_at_the_communes_level() -> None:
+    sent = "1. Ban điều hành các thôn cần tăng cường tuyên truyền, cắm biển báo tại các khu vực nguy hiểm."
+    assert found(sent, "commune") == {("other", "commune", "lead")}
+
+
+def test_a_decisions_closing_article_assigns_nothing() -> None:
+    text = ("Điều 2. Giao Sở Lao động - Thương binh và Xã hội chủ trì triển khai thực hiện Chương trình.\n"
+            "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Y tế; Thủ trưởng các sở, ban, ngành, "
+            "đoàn thể; Chủ tịch Ủy ban nhân dân các huyện, thị xã, thành phố chịu trách nhiệm thi hành "
+            "Quyết định này./.")
+    assert found(text, "province") == {("labour_social", "province", "lead")}
+
+
+def test_the_issuing_body_of_a_portal_summary_is_no_assignment() -> None:
+    text = "Tóm tắt văn bản\nCơ quan ban hành:\nBộ Lao động - Thương binh và Xã hội\nSố hiệu:\n2883/LĐTBXH-BVCSTE"
+    assert {r for _, _, r in found(text, "central")} <= {"issuer"}
+
+
 def test_xet_de_nghi_cua_is_not_a_request() -> None:
     sent = ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH "
             "ngày 09/4/2024")  # 003
