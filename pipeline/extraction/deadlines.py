@@ -10,6 +10,8 @@ no year.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from functools import cache
 
 import regex as re
@@ -44,9 +46,15 @@ def _config() -> dict:
     for kind, words in data["cues"].items():
         for w in words:
             cue_kind[re.sub(r"\s+", " ", fold(w))] = kind
+    month_kind = {re.sub(r"\s+", " ", fold(w)): kind for kind, words in data["month_cues"].items() for w in words}
+    after_action = {re.sub(r"\s+", " ", fold(w)) for w in data["month_cues_after_action"]}
     return _patterns(data) | {
         "cue": re.compile(rf"(?<![\w])(?P<cue>{_alts(list(cue_kind))})\s*$"),
         "cue_kind": cue_kind,
+        "month_cue": re.compile(rf"(?<![\w])(?P<cue>{_alts(list(month_kind) + list(after_action))})\s*$"),
+        "month_kind": month_kind,
+        "after_action": after_action,
+        "quarters": {fold(k): v for k, v in data["quarters"].items()},
         "range_from": re.compile(rf"(?<![\w])(?:{_alts(data['range_from'])})\s*$"),
         "recurring": re.compile(rf"(?<![\w])(?:{_alts(data['recurring'])})(?![\w])"),
         "holiday": re.compile(rf"(?<![\w])(?:{_alts(data['holidays'])})(?![\w])"),
@@ -183,34 +191,57 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     tree = tree or SectionTree()
     meta = meta or Metadata()
     folded = matching_form(text) if folded is None else folded
-    cfg = _config()
     if cited is None:
         cited = [(m.start, m.end) for m in find_mentions(text, folded)]
     front_end = body_start(folded, tree)
     year = find_plan_year(folded, meta, tree) if plan_year is None else plan_year
     dates = [d for d in find_dates(folded) if not _excluded(folded, d, cited, meta.issue_date, front_end)]
 
+    reference = _reference_year(meta.year, meta.issue_date)
+    out = _date_deadlines(text, folded, tree, dates, year, reference, front_end)
+    out += _month_deadlines(text, folded, tree, dates, cited, reference)
+    out.sort(key=lambda d: d.start)
+    return _without_repeated_paragraphs(folded, out)
+
+
+def _reference_year(plan_year: int | None, issue_date: str | None) -> int | None:
+    """The earliest year the plan can set dates in: its own year, or its issue year when earlier.
+
+    Only the metadata's year counts: a year guessed from the text may be a target's horizon."""
+    years = [y for y in (plan_year, int(issue_date[:4]) if issue_date and issue_date[:4].isdigit() else None) if y]
+    return min(years) if years else None
+
+
+def _day_range_start(folded: str, d: DateMatch) -> tuple[int, int] | None:
+    """(first day, cue start) of "từ ngày 1 - 30.6", "trong 02 ngày 03 – 04/12/2018" ending at `d`."""
+    m = _config()["day_range"].search(folded, max(0, d.start - 40), d.start)
+    if not m:
+        return None
+    first = int(m.group("d"))
+    return (first, m.start()) if 1 <= first < d.day else None
+
+
+def _date_deadlines(text: str, folded: str, tree: SectionTree, dates: list[DateMatch], year: int | None,
+                    reference: int | None, front_end: int) -> list[Deadline]:
+    """Deadlines and periods of the written dates; a date or period before the plan's time is background."""
+    cfg = _config()
     out: list[Deadline] = []
     used: set[int] = set()
     last_end = 0
     for i, d in enumerate(dates):
         if d.start in used:
             continue
-        # a period: "từ ngày 01/6 đến ngày 30/6"
-        nxt = dates[i + 1] if i + 1 < len(dates) else None
-        rng_from = cfg["range_from"].search(folded, max(0, d.start - 20), d.start)
-        if rng_from and nxt is not None:
-            link = cfg["range_to"].match(folded, d.end)
-            if link and link.end() == nxt.start:
-                used.add(nxt.start)
-                y2 = nxt.year
-                y1 = d.year or y2
-                ev_start, ev_end = rng_from.start(), nxt.end
-                what = _what(text, folded, ev_start, ev_end, last_end)
-                for part, kind, y in ((d, "start", y1), (nxt, "end", y2)):
-                    out.append(_deadline(text, folded, tree, part, y, kind, what, ev_start, ev_end, year))
-                last_end = ev_end
-                continue
+        period = _period(folded, dates, i)
+        if period is not None:
+            (first, first_year), (end, end_year), ev_start = period
+            used.add(end.start)
+            if reference is not None and (first_year or reference) < reference:
+                continue  # "trẻ sinh từ 30/11/2013 đến 30/5/2018": a past period quoted as background
+            what = _what(text, folded, ev_start, end.end, last_end)
+            for part, kind, y in ((first, "start", first_year), (end, "end", end_year)):
+                out.append(_deadline(text, folded, tree, part, y, kind, what, ev_start, end.end, year))
+            last_end = end.end
+            continue
         cue = _cue_at(folded, d.start)
         if cue is None:
             # a full date with "ngày" and a year, not a holiday: an event or due date
@@ -223,14 +254,104 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
             kind, ev_start = cue
             if d.year is None and _holiday(folded, d):
                 continue
+        if d.year is not None and reference is not None and d.year < reference:
+            continue  # a past date quoted as background
         what = _what(text, folded, ev_start, d.end, last_end)
         out.append(_deadline(text, folded, tree, d, d.year, kind, what, ev_start, d.end, year))
         last_end = d.end
     return out
 
 
-def _deadline(text: str, folded: str, tree: SectionTree, d: DateMatch, written_year: int | None, kind: str,
-              what: str | None, ev_start: int, ev_end: int, plan_year_: int | None) -> Deadline:
+def _period(folded: str, dates: list[DateMatch], i: int):
+    """((start, its year), (end, its year), cue start) of a period starting at dates[i], else None:
+    "từ ngày 01/6 đến ngày 30/6", or a first day written alone ("từ ngày 12 đến 25-8")."""
+    cfg = _config()
+    d = dates[i]
+    nxt = dates[i + 1] if i + 1 < len(dates) else None
+    rng_from = cfg["range_from"].search(folded, max(0, d.start - 20), d.start)
+    if rng_from and nxt is not None:
+        link = cfg["range_to"].match(folded, d.end)
+        if link and link.end() == nxt.start:
+            return (d, d.year or nxt.year), (nxt, nxt.year), rng_from.start()
+    day_first = _day_range_start(folded, d)
+    if day_first is not None:
+        first = DateMatch(day_first[0], d.month, d.year, day_first[1], d.start)
+        return (first, d.year), (d, d.year), day_first[1]
+    return None
+
+
+@dataclass(frozen=True)
+class _Month:
+    """A month (day None) or a quarter (its last day) with its year."""
+
+    month: int
+    day: int | None
+    year: int
+    start: int
+    end: int
+
+
+def _month_at(m: re.Match) -> _Month:
+    year = int(m.group("y"))
+    if m.group("m"):
+        return _Month(int(m.group("m")), None, year, m.start(), m.end())
+    month = 3 * _config()["quarters"][m.group("q")]
+    last_day = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return _Month(month, last_day, year, m.start(), m.end())
+
+
+def _month_kind(folded: str, m: re.Match) -> tuple[str, int] | None:
+    """(kind, cue start) when the month is a deadline: after a cue, or alone in a table's time cell."""
+    cfg = _config()
+    cue = cfg["month_cue"].search(folded, max(0, m.start() - 30), m.start())
+    if cue:
+        word = re.sub(r"\s+", " ", cue.group("cue"))
+        if word not in cfg["after_action"]:
+            return cfg["month_kind"][word], cue.start()
+        c_start, _ = _clause_bounds(folded, cue.start(), m.end())
+        if cfg["actions"].search(folded, c_start, cue.start()):
+            return "due", cue.start()
+    if cfg["cell_before"].search(folded, max(0, m.start() - 10), m.start()) and cfg["cell_after"].match(
+            folded, m.end()):
+        return "due", m.start()
+    return None
+
+
+def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[DateMatch],
+                     cited: list[tuple[int, int]], reference: int | None) -> list[Deadline]:
+    """ "hoàn thành trong tháng 11/2025" (day null), "Quý III/2024" (its last day), "| Tháng 6/2024 |"."""
+    out = []
+    for m in _config()["month"].finditer(folded):
+        if any(d.start <= m.start() < d.end for d in dates) or any(a <= m.start() < b for a, b in cited):
+            continue  # "ngày 19 tháng 02 năm 2025" is a date; a cited instrument's month is not due
+        if _config()["not_after"].search(folded[max(0, m.start() - _WINDOW):m.start()].rsplit("\n", 1)[-1]):
+            continue  # "thống kê đến tháng 11-2018": the time of a figure
+        found = _month_kind(folded, m)
+        when = _month_at(m)
+        if found is None or (reference is not None and when.year < reference):
+            continue
+        kind, ev_start = found
+        what = _what(text, folded, ev_start, m.end(), 0)
+        out.append(_deadline(text, folded, tree, when, when.year, kind, what, ev_start, m.end(), when.year))
+    return out
+
+
+def _without_repeated_paragraphs(folded: str, found: list[Deadline]) -> list[Deadline]:
+    """A paragraph a web copy repeats word for word gives its deadlines once."""
+    seen, out = set(), []
+    for d in found:
+        line_start = folded.rfind("\n", 0, d.start) + 1
+        line_end = folded.find("\n", d.end)
+        line = " ".join(folded[line_start:line_end if line_end >= 0 else len(folded)].split())
+        key = (line, d.year, d.month, d.day, d.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _deadline(text: str, folded: str, tree: SectionTree, d: DateMatch | _Month, written_year: int | None,
+              kind: str, what: str | None, ev_start: int, ev_end: int, plan_year_: int | None) -> Deadline:
     cfg = _config()
     c_start, c_end = _clause_bounds(folded, ev_start, ev_end)
     if written_year is None and cfg["recurring"].search(folded, c_start, c_end):

@@ -119,6 +119,61 @@ def test_agency_is_the_first_agency_of_the_task():
     assert (d.agency, d.section) == ("labour_social/province", "V")
 
 
+# ---------------------------------------------------------------- issue 14 and 15 forms (invented sentences in the dev shapes)
+
+
+def test_a_period_written_with_the_first_day_alone():
+    ds = deadlines("Tháng hành động vì trẻ em được triển khai từ ngày 1 - 30.6 trên toàn tỉnh.", Metadata(year=2024))
+    assert parts(ds) == [(2024, 6, 1, "once", "start"), (2024, 6, 30, "once", "end")]
+    assert {d.text for d in ds} == {"từ ngày 1 - 30.6"}
+    ds = deadlines("Đợt cao điểm tuyên truyền diễn ra từ ngày 10 đến 20-9.", Metadata(year=2024))
+    assert parts(ds) == [(2024, 9, 10, "once", "start"), (2024, 9, 20, "once", "end")]
+    ds = deadlines("Chiến dịch uống Vitamin A sẽ được triển khai đồng loạt trong 02 ngày 05 – 06/6/2024 tại các xã.")
+    assert parts(ds) == [(2024, 6, 5, "once", "start"), (2024, 6, 6, "once", "end")]
+
+
+def test_den_het_links_a_period():
+    ds = deadlines("Tổ chức đợt kiểm tra liên ngành từ ngày 01/7/2024 đến hết 30/9/2024.")
+    assert parts(ds) == [(2024, 7, 1, "once", "start"), (2024, 9, 30, "once", "end")]
+
+
+def test_past_periods_and_effective_dates_are_background():
+    text = ("Đối tượng là trẻ em từ 6 – 60 tháng tuổi (trẻ sinh từ 30/11/2019 đến 30/5/2024). "
+            "Luật Trẻ em có hiệu lực từ ngày 01 tháng 6 năm 2017.")
+    assert deadlines(text, Metadata(year=2024)) == []
+    # without the metadata's year nothing is background: a year read from the text may be a target's horizon
+    assert len(deadlines("Trẻ sinh từ 30/11/2019 đến 30/5/2024.")) == 2
+
+
+def test_a_repeated_paragraph_gives_its_deadlines_once():
+    para = "Chiến dịch được triển khai trong 02 ngày 05 – 06/6/2024 trên địa bàn tỉnh."
+    assert len(deadlines(para + "\n   " + para, Metadata(year=2024))) == 2
+
+
+def test_a_month_without_a_day_is_a_deadline_with_day_null():
+    (d,) = deadlines("Các xã rà soát, hoàn thành trong tháng 11/2025 việc cấp thẻ bảo hiểm y tế cho trẻ em.")
+    assert (d.year, d.month, d.day, d.date, d.kind, d.recurrence) == (2025, 11, None, None, "due", "once")
+    (d,) = deadlines("Phòng Văn hóa tổ chức diễn đàn trẻ em trong tháng 6 năm 2024.")
+    assert (d.year, d.month, d.day) == (2024, 6, None)
+    # a month that only dates a fact is not due
+    assert deadlines("Các bà mẹ sinh con trong tháng 11/2024 được uống Vitamin A.") == []
+    assert deadlines("Qua thống kê đến tháng 11-2024, toàn huyện có 958 trẻ em.") == []
+
+
+def test_a_quarter_is_due_on_its_last_day():
+    (d,) = deadlines("Sở Tư pháp hoàn thành trước Quý III/2024 việc rà soát hồ sơ hộ tịch của trẻ em.")
+    assert (d.year, d.month, d.day, d.date, d.kind) == (2024, 9, 30, "2024-09-30", "due")
+
+
+def test_a_task_tables_time_cell():
+    text = ("| 1 | Tuyên truyền phòng, chống đuối nước | Phòng Văn hóa | UBND các xã | Tháng 6/2024 |\n"
+            "| 2 | Kiểm tra liên ngành | Phòng LĐ-TB&XH | Công an huyện | Quý IV/2024 |\n"
+            "| 3 | Báo cáo kết quả | Phòng LĐ-TB&XH | Các xã | Trước ngày 30/5/2024 |\n"
+            "| 4 | Theo dõi, đôn đốc | Phòng LĐ-TB&XH | Các xã | Thường xuyên |")
+    assert [(d.year, d.month, d.day, d.kind) for d in deadlines(text)] == [
+        (2024, 6, None, "due"), (2024, 12, 31, "due"), (2024, 5, 30, "due")]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_never_raises_and_offsets_are_exact(text):
@@ -142,4 +197,4 @@ def test_excerpts_offsets(excerpts_dir):
     for path in sorted(excerpts_dir.glob("x_*.txt")):
         text = path.read_text(encoding="utf-8")
         for d in deadlines(text):
-            assert 1 <= d.month <= 12 and 1 <= d.day <= 31
+            assert 1 <= d.month <= 12 and (d.day is None or 1 <= d.day <= 31)

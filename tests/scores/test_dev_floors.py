@@ -44,3 +44,11 @@ def test_citations_floor(dev_report: dict) -> None:
     assert citations["precision"] >= 0.97, citations
     assert citations["recall"] >= 0.96, citations
     assert citations["date_accuracy"] >= 0.98, citations
+
+
+def test_deadlines_floor(dev_report: dict) -> None:
+    deadlines = dev_report["deadlines"]
+    assert deadlines["f1"] >= 0.96, deadlines
+    assert deadlines["precision"] >= 0.95, deadlines
+    assert deadlines["recall"] >= 0.98, deadlines
+    assert deadlines["recurrence_accuracy"] >= 0.99, deadlines
