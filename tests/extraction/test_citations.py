@@ -360,6 +360,22 @@ def test_carrying_out_phrase_of_a_cited_decision_is_not_the_plans():
     assert {c.relation for c in cite(text)} == {"cites"}
 
 
+@pytest.mark.parametrize("text, relations", [
+    ("Căn cứ Quyết định số 1863/QĐ-TTg ngày 23/12/2019 của Thủ tướng Chính phủ về việc phê duyệt Kế hoạch hành "
+     "động quốc gia,\nUBND tỉnh xây dựng Kế hoạch triển khai thực hiện Quyết định số 1863/QĐ-TTg của Thủ tướng "
+     "Chính phủ trên địa bàn tỉnh như sau:\nI. MỤC TIÊU\n", ["implements", "implements"]),
+    ("UBND tỉnh vừa có văn bản chỉ đạo việc triển khai thực hiện Quyết định 06/QĐ-TTg ngày 3/1/2019 của Thủ "
+     "tướng Chính phủ.", ["implements"]),
+    # the carrying-out phrase describes the cited decision, not the plan
+    ("Căn cứ Quyết định số 12/QĐ-UBND ngày 02/3/2020 của UBND tỉnh ban hành Kế hoạch triển khai thực hiện Quyết "
+     "định số 1863/QĐ-TTg;\nI. MỤC TIÊU\n", ["cites", "cites"]),
+    # a task of carrying out a law is not the plan's purpose
+    ("Các ngành tiếp tục triển khai thực hiện Luật Trẻ em năm 2016.", ["cites"]),
+])
+def test_plan_issued_to_carry_out_inside_a_sentence(text, relations):
+    assert [c.relation for c in cite(text)] == relations
+
+
 # --- named laws ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, name, key", [

@@ -14,6 +14,7 @@ from functools import cache
 import regex as re
 
 from pipeline.document import Citation, Metadata, SectionTree
+from pipeline.extraction.citations.find import type_words
 from pipeline.extraction.citations.issuers import issuer_level, localize
 from pipeline.extraction.citations.layout import body_start, own_numbers
 from pipeline.extraction.citations.models import Mention
@@ -68,6 +69,52 @@ def _front_modes(folded: str, front_end: int) -> list[tuple[int, int, str | None
         if folded[a:b].rstrip().endswith(".") and not folded[a:b].rstrip().endswith("/."):
             mode = None
     return clauses
+
+
+@cache
+def _carry() -> tuple[re.Pattern, re.Pattern, int]:
+    data = load_yaml("instruments.yaml")["relation_carry"]
+
+    def alts(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    cue = re.compile(rf"(?<![\w]){_IMPLEMENT_CUES}(?:\s+(?:{alts(data['fillers'])}))*\s+$")
+    own = re.compile(rf"(?<![\w])(?:{alts(data['own_verbs'])})\s+{type_words()[0].pattern}")
+    return cue, own, int(data["within"])
+
+
+_SEGMENT_BREAK = re.compile(r"[,;:]|\.(?=\s)|\n[ \t]*\n")
+
+
+def _carried_out(folded: str, front_end: int, mentions: list[Mention]) -> set[int]:
+    """Front-matter mentions the plan says it carries out inside a sentence: "UBND tỉnh xây dựng Kế
+    hoạch triển khai thực hiện Quyết định số …", "UBND tỉnh vừa có văn bản về việc thực hiện …".
+
+    Not when the clause names another instrument or "của …" before the cue: then the phrase
+    describes that instrument ("Quyết định … của UBND tỉnh về việc triển khai thực hiện …").
+    """
+    out = set()
+    describer = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(w) for w in _describers())})(?![\w])")
+    for m in mentions:
+        if m.start >= front_end:
+            continue
+        cue_re, own_re, within = _carry()
+        cue = cue_re.search(folded, max(0, m.start - 80), m.start)
+        if cue is None:
+            continue
+        breaks = list(_SEGMENT_BREAK.finditer(folded, max(0, cue.start() - 300), cue.start()))
+        seg_start = breaks[-1].end() if breaks else max(0, cue.start() - 300)
+        own = [o for o in own_re.finditer(folded, seg_start, cue.start()) if cue.start() - o.end() <= within]
+        if not own or any(seg_start <= x.start < cue.start() for x in mentions) \
+                or describer.search(folded, seg_start, cue.start()):
+            continue
+        out.add(m.start)
+    return out
+
+
+@cache
+def _describers() -> tuple[str, ...]:
+    return tuple(fold(w) for w in load_yaml("instruments.yaml")["programme_link"]["description_words"])
 
 
 def _relation(pos: int, clauses: list[tuple[int, int, str | None]]) -> str:
@@ -160,7 +207,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
 
     front_end = body_start(folded, tree)
     clauses = _front_modes(folded, front_end)
-    approving = programme_links(folded, front_end, numbered, mentions)
+    approving = programme_links(folded, front_end, numbered, mentions) | _carried_out(folded, front_end, mentions)
     relations: dict[str, str] = {}
     out: list[Citation] = []
     for m, src, short in resolved:
@@ -179,7 +226,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
             level = level or (code_level if not addressed else None)
         elif src.kind == "named":
             level = "central" if src.type in _kinds("central_named_types") else level
-        relation = "implements" if src.start in approving else _relation(m.start, clauses)
+        relation = "implements" if src.start in approving or m.start in approving else _relation(m.start, clauses)
         if relation == "implements":
             relations[key] = "implements"
         out.append(Citation(
