@@ -828,15 +828,27 @@ def _report_issuer(text: str, title: str | None, report: Report, year: int | Non
     issuer, level, locality = _agency_with_place(text, report.issuer), report.head_level, None
     folded = fold(issuer)
     units = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")(?=\s|$)", folded))
-    if units:
-        um = units[-1]
-        level = level or _level(um.group(1), None)
+    places = [m for m in units if (folded[m.end():].split() or [""])[0] not in cfg["name_stops"]]
+    if places:
+        um = places[-1]
         locality = issuer[um.end():].strip() or _report_locality(text, title, um.group(1))
+        if level in (None, "central"):  # "Cục Thống kê tỉnh An Giang", "Công an tỉnh Lâm Đồng"
+            level = _level(um.group(1), locality)
         if not issuer[um.end():].strip() and locality:
             issuer = f"{issuer} {locality}"  # "Hội đồng ... tỉnh" + the province the text names
+    elif units and level is None:
+        level = _level(units[-1].group(1), None)  # "Ban Thường vụ Tỉnh Đoàn": the organisation's level
     elif level != "central":
-        locality = _trailing_name(issuer)  # "Phòng Giáo dục và Đào tạo Đức Phổ"
+        locality = _trailing_name(issuer)  # "Phòng Giáo dục và Đào tạo Đức Phổ", "Thành ủy Đà Nẵng"
+        level = level or _level_of_place(locality) or school_level(issuer)
     return issuer, level, None, locality, None
+
+
+def _level_of_place(name: str | None) -> str | None:
+    """'Đà Nẵng' -> province, 'Quy Nhơn' -> district: the level of the unit a bare name denotes."""
+    gz = _gazetteer()
+    place = gz.resolve_place(name) if gz is not None and name else None
+    return place.level if place is not None and place.level != "commune" else None
 
 
 def _trailing_name(issuer: str) -> str | None:

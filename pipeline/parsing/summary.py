@@ -23,8 +23,8 @@ from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
 
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n|:\s")
-_NUMBER = (r"(?P<num>\d{1,6})(?:\s*/\s*(?P<code>[^\W_][\w&.]*(?:\s?(?:/|[-–])\s?[^\W_][\w&.]*)*))?"
-           r"(?![\w/])")
+_NUMBER = (r"(?P<num>\d{1,6})(?:\s*/\s*(?P<code>[^\W_][\w&.]*(?:\s?(?:/|[-–])\s?[^\W_][\w&.]*)*)"
+           r"|(?P<party>-[^\W_][\w&.]*(?:/[^\W_][\w&.]*(?:-[^\W_][\w&.]*)*)+))?(?![\w/])")
 _DATE = (r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>(?:19|20)\d{2}))?(?!\d)")
 _MAX_ISSUER_WORDS = 22
 
@@ -57,6 +57,8 @@ def _cfg() -> dict:
         "unit_head_re": re.compile(r"(?<!\w)(" + _alt(units) + r")\s+(?=[^\W\d_])"),
         "openers": tuple(fold(w) for w in raw["clause_openers"]),
         "inner_stops": {fold(w) for w in raw["not_in_issuer"]},
+        "untyped_issue": {fold(w) for w in raw["issuing_without_type"]},
+        "name_stops": {fold(w) for w in meta["name_stop_words"]},
         "verb_re": re.compile(r"\s(?:(?:" + _alt(fold(a) for a in raw["adverbs"]) + r")\s+)?"
                               r"(?:(?P<issue>" + _alt(fold(v) for v in raw["issuing_verbs"]) + r")"
                               r"|(?P<voice>" + _alt(fold(v) for v in raw["voice_verbs"]) + r"))(?!\w)"),
@@ -143,6 +145,9 @@ def _candidates(text: str, folded: str, end: int):
         if text[m.start()].isupper() and _clause_start(text, folded, m.start()):
             found.append((m.start(), cfg["heads"][m.group(1)]))
     for m in cfg["unit_head_re"].finditer(folded, 0, end):
+        after = (folded[m.end():m.end() + 20].split() or [""])[0]
+        if after in cfg["name_stops"]:
+            continue  # "Tỉnh ủy", "Tỉnh Đoàn": an organisation, not the committee
         if text[m.end()].isupper() and _clause_start(text, folded, m.start()):
             found.append((m.start(), "unit"))
     return sorted(found)
@@ -174,7 +179,7 @@ def find_report(text: str, year_hint: int | None = None) -> Report | None:
             if not _plausible_issuer(issuer, level):
                 break
             report = _document_after(text, folded, verb, year_hint) if verb.group("issue") else None
-            if verb.group("issue") and report is None:
+            if verb.group("issue") and report is None and verb.group("issue") not in cfg["untyped_issue"]:
                 continue  # "có", "xây dựng phong trào": no document named, the name may go on
             doc_type, number, date, year = report or (None, None, None, None)
             if date is None and doc_type:
@@ -225,7 +230,7 @@ def _document_after(text: str, folded: str, verb: re.Match, year_hint: int | Non
     pos = tm.end()
     number = date = None
     nm = cfg["number_re"].match(folded, pos)
-    if nm and (nm.group("code") or nm.group("so") or not re.fullmatch(r"(?:19|20)\d{2}", nm.group("num"))):
+    if nm and (nm.group("code") or nm.group("party") or nm.group("so") or not re.fullmatch(r"(?:19|20)\d{2}", nm.group("num"))):
         number = _symbol(text, nm)
         pos = nm.end()
     dm = cfg["date_after_re"].match(folded, pos)
@@ -243,6 +248,8 @@ def _document_after(text: str, folded: str, verb: re.Match, year_hint: int | Non
 
 
 def _symbol(text: str, m: re.Match) -> str:
+    if m.group("party"):  # "12-CT/TU", "72-KH/TWĐTN-BTG"
+        return m.group("num") + text[m.start("party"):m.end("party")].rstrip(".")
     if not m.group("code"):
         return m.group("num")
     code = re.sub(r"\s+", "", text[m.start("code"):m.end("code")].rstrip(".")).replace("–", "-")

@@ -460,3 +460,25 @@ def test_headerless_province_is_stated_not_inferred_from_a_place_inside():
 
 def test_report_agency_place_without_a_unit_word_gives_the_province():
     assert meta("Phòng GD-ĐT Mộ Đức vừa ban hành Kế hoạch phòng, chống đuối nước năm 2019.\n").province == "Quảng Ngãi"
+
+
+@pytest.mark.parametrize(("sentence", "issuer", "level", "province"), [
+    ("Hội Liên hiệp Phụ nữ tỉnh Bến Tre vừa ban hành Kế hoạch thực hiện công tác trẻ em năm 2021.",
+     "Hội Liên hiệp Phụ nữ tỉnh Bến Tre", "province", "Bến Tre"),
+    ("Ban Thường vụ Tỉnh Đoàn vừa ban hành Kế hoạch tổ chức hoạt động hè năm 2023 cho thiếu nhi.",
+     "Ban Thường vụ Tỉnh Đoàn", "province", None),
+    ("Cục Thống kê tỉnh An Giang vừa có văn bản hướng dẫn rà soát số trẻ em.",
+     "Cục Thống kê tỉnh An Giang", "province", "An Giang"),
+    ("Công an tỉnh Lâm Đồng vừa có văn bản chỉ đạo phòng ngừa tội phạm xâm hại trẻ em.",
+     "Công an tỉnh Lâm Đồng", "province", "Lâm Đồng"),
+    ("Trường Tiểu học Kim Đồng xây dựng kế hoạch phòng, chống đuối nước năm học 2022-2023 như sau:",
+     "Trường Tiểu học Kim Đồng", "district", None),
+])
+def test_report_issuers_other_than_committees(sentence, issuer, level, province):
+    m = meta(sentence + "\n")
+    assert (m.issuer, m.admin_level, m.province) == (issuer, level, province)
+
+
+def test_report_party_committee_is_not_a_peoples_committee():
+    m = meta("Tỉnh ủy Quảng Trị vừa ban hành Chỉ thị số 12-CT/TU về tăng cường công tác trẻ em.\n")
+    assert (m.issuer, m.admin_level, m.doc_type, m.number) == ("Tỉnh ủy Quảng Trị", "province", "Chỉ thị", "12-CT/TU")
