@@ -91,6 +91,7 @@ def _word_patterns() -> dict[str, str]:
         "year_heading": rf"(?<!\w)(?:{_alt(r['year_heading_words'])})(?!\w)",
         "count_cue": rf"(?<!\w)(?:{_alt(r['count_cues'])})\s*$",
         "count_pred": rf"(?<!\w)(?:{_alt(r['count_predicates'])})(?!\w)",
+        "weak_count_cue": rf"(?:{_alt(r['weak_count_cues'])})",
         "not_after": rf"^[ \t]*(?:{_alt(r['not_after_value'])})(?!\w)",
         "not_before": rf"(?<!\w)(?:{_alt(r['not_before_value'])})[\s.:]*$",
         "denom_before": rf"(?:(?<!\w)(?:{denominators})|/)\s*$",
@@ -101,6 +102,7 @@ def _word_patterns() -> dict[str, str]:
         "status": rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$",
         "past": rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)",
         "situation": rf"(?<!\w)(?:{_alt(r['situation_cues'])})(?!\w)",
+        "situation_sentence": rf"(?<!\w)(?:{_alt(r['situation_sentence_cues'])})(?!\w)",
         "future": rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)",
         "indicator_word": rf"(?<!\w)(?:{_alt(r['indicator_words'])})(?!\w)",
     }
@@ -234,7 +236,13 @@ def _is_count(folded: str, v: _Value, seg: str, clause_end: int, after_count: bo
         return False
     if is_round_denominator(v.value) and rx["denom_before"].search(seg) and rx["denom_after"].match(after):
         return False
-    if rx["count_cue"].search(seg) or rx["comparator"].search(seg) or after_count:
+    cue = rx["count_cue"].search(seg)
+    if cue and rx["weak_count_cue"].fullmatch(cue.group(0).strip()):
+        # "trên địa bàn tỉnh có 19 trẻ em ...": a bare "có" counts what there is, unless a goal is set
+        cue = cue if rx["future"].search(folded, _sentence_start(folded, v.start), v.start) else None
+    if cue or rx["comparator"].search(seg) or after_count:
+        return True
+    if rx["frequency"].match(after):  # "phát 2 lần trên ngày"
         return True
     at_item_start = not rx["label"].sub("", seg).strip(" \t,;:-")
     return at_item_start and bool(rx["count_pred"].search(folded, v.end, min(clause_end, v.end + _REACH)))
@@ -454,18 +462,25 @@ def _is_past_year(c: _Candidate, p: re.Pattern) -> bool:
 
 def _is_past_result(c: _Candidate, p: re.Pattern) -> bool:
     rx, v = _rx(), c.v
-    sent = [m.end() for m in rx["sentence"].finditer(c.folded, max(0, v.start - 400), v.start)]
-    sentence = c.folded[sent[-1] if sent else max(0, v.start - 400):v.start]
+    sentence = c.folded[_sentence_start(c.folded, v.start):v.start]
     return not rx["future"].search(sentence) and bool(
         p.search(sentence)
         or (c.plan_year and any(int(y) < c.plan_year for y in rx["past_year"].findall(sentence))))
 
 
+def _sentence_start(folded: str, pos: int) -> int:
+    lo = max(0, pos - _REACH)
+    ends = [m.end() for m in _rx()["sentence"].finditer(folded, lo, pos)]
+    return ends[-1] if ends else lo
+
+
 def _is_situation(c: _Candidate, p: re.Pattern) -> bool:
-    v, folded = c.v, c.folded
+    rx, v, folded = _rx(), c.v, c.folded
     lo = max(0, v.start - _REACH)
     line_start = folded.rfind("\n", lo, v.start) + 1 or lo
-    return bool(p.search(folded, line_start, v.start)) and not _rx()["future"].search(folded, line_start, v.start)
+    sentence_start = _sentence_start(folded, v.start)
+    found = p.search(folded, line_start, v.start) or rx["situation_sentence"].search(folded, sentence_start, v.start)
+    return bool(found) and not rx["future"].search(folded, line_start, v.start)
 
 
 _HEADLINE_LINES = 3  # a news page's headline is among its first lines
@@ -474,7 +489,8 @@ _HEADLINE_CHARS = 150
 
 def _is_headline(c: _Candidate, p: re.Pattern) -> bool:
     """A news page's headline restates the goal the body sets ("100% trẻ em ... được hỗ trợ"):
-    a short line among the first ones, not a list item, without end punctuation, before a longer one."""
+    a short line among the first ones, not a list item, either without end punctuation before a
+    longer line, or whose value the body writes again."""
     folded, v = c.folded, c.v
     if v.start > _HEADLINE_LINES * (_HEADLINE_CHARS + 4):
         return False
@@ -486,8 +502,12 @@ def _is_headline(c: _Candidate, p: re.Pattern) -> bool:
     line = folded[line_start:line_end].strip()
     next_end = folded.find("\n", line_end + 1)
     next_line = folded[line_end + 1:next_end if next_end >= 0 else len(folded)].strip()
-    return (len(before) < _HEADLINE_LINES and len(line) < _HEADLINE_CHARS and not p.search(line)
-            and not _rx()["label"].match(line) and len(next_line) > len(line))
+    if len(before) >= _HEADLINE_LINES or len(line) >= _HEADLINE_CHARS or _rx()["label"].match(line):
+        return False
+    if not p.search(line) and len(next_line) > len(line):
+        return True  # a title line before the body
+    number = re.escape(folded[v.start:v.num_end])
+    return bool(re.search(rf"(?<![\d.,]){number}(?![.,]?\d)", folded[line_end:]))  # the body restates it
 
 
 def _is_money(c: _Candidate, p: re.Pattern) -> bool:

@@ -443,3 +443,29 @@ def test_target_years_before_the_value_and_in_the_lead_of_a_paragraph() -> None:
     assert [t.target_year for t in targets(text, year=2024)] == [2026, 2026, 2026]
     # a blank line ends the paragraph the lead holds for
     assert [t.target_year for t in targets(text.replace("\n1", "\n\n1"), year=2024)] == [2026, 2026, None]
+
+
+def test_situation_figures_are_not_goals() -> None:
+    text = ("Trên địa bàn huyện hiện có 35.120 trẻ em, chiếm 28% dân số. Toàn huyện có 02 cơ sở trợ giúp xã hội "
+            "nuôi dưỡng 85 trẻ em, 100% trẻ em mồ côi đủ điều kiện đều được hưởng trợ cấp.")
+    assert targets(text, year=2024) == []
+    assert targets("Trong 6 tháng đầu năm, toàn tỉnh ghi nhận 4 cặp tảo hôn, giảm 50% so với cùng kỳ.") == []
+    assert targets("Năm 2023, trên địa bàn tỉnh có 21 trẻ em bị tử vong do đuối nước.", year=2023) == []
+    # the same words with a goal set are a target
+    assert [t.value for t in targets("Phấn đấu đến năm 2025 toàn tỉnh có 50 xã đạt tiêu chuẩn phù hợp với trẻ em.",
+                                     year=2024)] == [50.0]
+
+
+def test_a_headline_the_body_restates_is_counted_once() -> None:
+    text = ("Đài truyền thanh các xã phát 3 lần trên ngày về phòng, chống đuối nước trẻ em.\n"
+            "Ngày đăng: 12/06/2024\n"
+            "Chủ tịch UBND huyện yêu cầu đài truyền thanh các xã, thị trấn tuyên truyền về phòng, chống đuối "
+            "nước trẻ em 3 lần trên ngày trong suốt kỳ nghỉ hè.")
+    ts = targets(text, year=2024)
+    assert [(t.value, t.unit) for t in ts] == [(3.0, "count")]
+    assert ts[0].start > text.index("Chủ tịch")
+
+
+def test_an_approximate_count_is_a_value() -> None:
+    ts = targets("Quỹ Bảo trợ trẻ em tổ chức các hoạt động chăm lo cho khoảng 25 nghìn lượt trẻ em.")
+    assert [(t.value, t.comparator, t.unit) for t in ts] == [(25000.0, "=", "count")]
