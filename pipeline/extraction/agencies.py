@@ -650,7 +650,11 @@ def _subject_regexes() -> dict[str, re.Pattern]:
 
     label = _resources()["item_label"]
     return {
-        "head": re.compile(rf"[\W_]*(?:{label})?[\W_]*(?:(?:{alt(spec['openers'])})\s*,\s*)?", flags=re.I),
+        "head": re.compile(rf"[\W_]*(?:{label})?[\W_]*(?:(?:{alt(spec['openers'])})\s*,\s*){{0,2}}", flags=re.I),
+        "purpose": re.compile(rf"(?:{alt(spec['purpose'])})(?!\w)"),
+        "commands": re.compile(rf"(?:{alt(spec['issuer_commands'])})(?!\w)"),
+        "news": re.compile(rf"[ \t]*(?:{alt(spec['news'])})(?!\w)"),
+        "background": re.compile(rf"[\W\d_]*(?:{alt(spec['background_headings'])})(?!\w)"),
         "tail": re.compile(rf"[ \t]*(?:\([^()\n]{{0,120}}\)[ \t]*)?(?:(?:{alt(spec['modals'])})\s+)*"),
         "not_lead": re.compile(rf"(?:{alt(spec['not_lead'])})(?!\w)"),
         "boundary": re.compile(r"[.;:!?\n](?!\d)"),
@@ -666,55 +670,91 @@ def _subject_start(folded: str, pos: int) -> int:
     return cut
 
 
-def _subject_acts(text: str, folded: str, pos: int) -> bool:
-    """After a subject: a lower-case word that is a task of it ("tổ chức", "chỉ đạo", "phối hợp")."""
+def _subject_verb(text: str, folded: str, pos: int) -> int | None:
+    """Where the task of a subject starts: a lower-case word after it that is not one of
+    `not_lead` ("tổ chức", "chỉ đạo", "phối hợp"); None when there is none."""
     rx = _subject_regexes()
     _, pos = _proper_name(text, pos)  # "Sở Y tế Hà Nội sẽ ...", "Thành đoàn Hà Nội chủ động ..."
     pos = _match_at(rx["tail"], folded, pos).end()
     if pos >= len(text) or not text[pos].isalpha() or not text[pos].islower():
-        return False
-    return _match_at(rx["not_lead"], folded, pos) is None
+        return None
+    return pos if _match_at(rx["not_lead"], folded, pos) is None else None
+
+
+def _opens_clause(folded: str, clause: int, start: int) -> bool:
+    """Only a label, openers ("Theo đó,"), a purpose clause ("Để ..., ") and filler before `start`."""
+    rx = _subject_regexes()
+    head = _match_at(rx["head"], folded, clause).end()
+    if _gap_is_filler(folded, head, start):
+        return True
+    comma = folded.rfind(",", head, start)
+    return (comma > 0 and _match_at(rx["purpose"], folded, head) is not None
+            and _gap_is_filler(folded, comma + 1, start))
+
+
+def _background_spans(folded: str, tree: SectionTree) -> list[tuple[int, int]]:
+    """Spans of the sections on the situation and past results ("Kết quả thực hiện", "Tình hình")."""
+    rx = _subject_regexes()["background"]
+    merged: list[tuple[int, int]] = []  # disjoint, sorted
+    for a, b in sorted((s.start, s.end) for s in tree.sections if rx.match(fold(s.heading or ""))):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """`pos` inside one of `spans` (disjoint, sorted)."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[str | None],
-                       own: set[str]) -> None:
+                       own: tuple[set[str], set[str]], background: list[tuple[int, int]]) -> None:
     """Bodies that open a sentence and go on with what they do lead it ("UBND các quận, huyện tổ
     chức ...", "Theo đó, Sở Y tế chỉ đạo ..."), unless the plan's own issuer speaks (`own`:
-    "sector/level" keys). A chain of bodies joined by filler is taken whole; linear in the text."""
-    rx = _subject_regexes()
+    "sector/level" keys: always, and the issuer's when it commands) or the sentence reports the situation (`background` sections). An item
+    opening with bodies that "vừa" issued something is news, not a task. A chain of bodies joined
+    by filler is taken whole; linear in the text."""
     letterhead = _letterhead_end(folded)
     i = 0
     while i < len(found):
         j = i + 1  # the chain found[i:j]: bodies joined by separators and vague group words
         while j < len(found) and _gap_is_filler(folded, found[j - 1].end, found[j].start):
             j += 1
-        chain = range(i, j)
-        start = found[i].start
-        clause = _subject_start(folded, start)
-        head = _match_at(rx["head"], folded, clause)
-        i = j
-        if start < letterhead or any(roles[k] is not None for k in chain):
+        chain, start, i = range(i, j), found[i].start, j
+        if start < letterhead or not _opens_clause(folded, _subject_start(folded, start), start):
             continue
-        if not _gap_is_filler(folded, max(head.end(), clause), start):
+        if all(roles[k] == "lead" for k in chain):
+            if _match_at(_subject_regexes()["news"], folded, found[j - 1].end):
+                for k in chain:
+                    roles[k] = None
             continue
-        if not _subject_acts(text, folded, found[j - 1].end):
+        if any(roles[k] is not None for k in chain) or _inside(background, start):
             continue
+        verb = _subject_verb(text, folded, found[j - 1].end)
+        if verb is None:
+            continue
+        voice = own[0] | (own[1] if _match_at(_subject_regexes()["commands"], folded, verb) else set())
         for k in chain:
-            if not all(f"{found[k].sector}/{lv}" in own for lv in found[k].levels):
+            if not all(f"{found[k].sector}/{lv}" in voice for lv in found[k].levels):
                 roles[k] = "lead"
 
 
-def _own_keys(meta: Metadata, plan_level: str | None) -> set[str]:
-    """"sector/level" of the voice the plan speaks in: the people's committee of its level, and
-    a ministry issuing a central document.
+def _own_keys(meta: Metadata, plan_level: str | None) -> tuple[set[str], set[str]]:
+    """"sector/level" of the voice the plan speaks in: (always, when it commands).
 
-    A department or a union that issues a plan also carries it out ("Sở GD&ĐT tổ chức ..."
-    leads), but a committee or a ministry speaking of itself gives orders, not tasks.
+    The people's committee of the plan's level, and a ministry issuing a central document,
+    speaking of themselves give orders, not tasks. A department or a union that issues a plan
+    also carries it out ("Sở GD&ĐT tổ chức ..." leads), unless it directs others ("Sở Dân tộc
+    chỉ đạo UBND các huyện ...").
     """
-    own = {f"people_committee/{plan_level or 'province'}"}
-    if plan_level == "central" and meta.issuer:
-        own |= {f"{f.sector}/{lv}" for f in find_mentions(meta.issuer, plan_level) for lv in f.levels}
-    return own
+    always = {f"people_committee/{plan_level or 'province'}"}
+    issuer = {f"{f.sector}/{lv}" for f in find_mentions(meta.issuer or "", plan_level) for lv in f.levels}
+    if plan_level == "central":
+        always |= issuer
+    return always, issuer
 
 
 def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
@@ -732,7 +772,7 @@ def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: st
     if not found:
         return []
     roles = _roles(text, folded, found, tree)
-    _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level))
+    _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level), _background_spans(folded, tree))
     _closing_articles(folded, found, roles)
     excluded = _excluded_spans(folded)
     out: list[AgencyMention] = []

@@ -234,6 +234,36 @@ def test_the_issuing_body_of_a_portal_summary_is_no_assignment() -> None:
     assert {r for _, _, r in found(text, "central")} <= {"issuer"}
 
 
+def test_a_purpose_clause_or_a_year_may_open_the_sentence() -> None:
+    sent = "Để thực hiện tốt các mục tiêu trên, UBND các huyện, thị xã chỉ đạo các trường rà soát trẻ em."
+    assert ("people_committee", "district", "lead") in found(sent, "province")
+    sent = "Theo đó, trong năm 2018, ngành Giáo dục tiếp tục tuyên truyền pháp luật về an toàn giao thông."
+    assert found(sent, "district") == {("education", "district", "lead")}
+
+
+def test_sentences_of_a_results_section_assign_nothing() -> None:
+    text = ("I. KẾT QUẢ THỰC HIỆN NĂM 2023\nUBND các huyện tổ chức tốt Tháng hành động vì trẻ em.\n"
+            "II. NHIỆM VỤ NĂM 2024\nUBND các huyện tổ chức Tháng hành động vì trẻ em.\n")
+    tree = SectionTree(sections=[
+        Section(id="I", label="I", parent=None, heading="KẾT QUẢ THỰC HIỆN NĂM 2023", level=1, start=0, end=text.index("II.")),
+        Section(id="II", label="II", parent=None, heading="NHIỆM VỤ NĂM 2024", level=1, start=text.index("II."), end=len(text))])
+    got = extract_agencies(text, tree, Metadata(admin_level="province"))
+    assert [(m.sector, m.level, m.role) for m in got] == [("people_committee", "district", "lead")]
+    assert got[0].start > text.index("II.")
+
+
+def test_news_of_an_issue_and_the_issuer_directing_others_are_no_tasks() -> None:
+    assert found("- Chủ tịch UBND tỉnh vừa ký ban hành Kế hoạch số 395/KH-UBND.", "province") == set()
+    sent = "Sở Dân tộc và Tôn giáo tỉnh chỉ đạo UBND các huyện đẩy mạnh tuyên truyền về tảo hôn."
+    issuer = Metadata(admin_level="province", issuer="Sở Dân tộc và Tôn giáo tỉnh Cao Bằng")
+    got = {(m.sector, m.level, m.role) for m in extract_agencies(sent, SectionTree(), issuer)}
+    assert got == {("people_committee", "district", "lead")}
+    sent = "Sở Giáo dục và Đào tạo tổ chức tập huấn kỹ năng phòng chống đuối nước cho giáo viên."
+    issuer = Metadata(admin_level="province", issuer="Sở Giáo dục và Đào tạo")
+    got = {(m.sector, m.level, m.role) for m in extract_agencies(sent, SectionTree(), issuer)}
+    assert got == {("education", "province", "lead")}  # a department's plan: it does its own tasks
+
+
 def test_xet_de_nghi_cua_is_not_a_request() -> None:
     sent = ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH "
             "ngày 09/4/2024")  # 003
