@@ -407,8 +407,27 @@ def test_named_laws(sentence, name, key):
     assert (c[0].number, c[0].key) == (None, key)
 
 
+@pytest.mark.parametrize("sentence, name", [
+    # a law the registry does not list, written as a proper name
+    ("Căn cứ Luật Đất đai năm 2013 và Nghị định số 43/2014/NĐ-CP", "Luật Đất đai"),
+    ("yêu cầu học sinh nghiêm chỉnh chấp hành Luật Giao thô", "Luật Giao thô"),  # a text cut mid-word
+    ("tuyên truyền Luật Phòng, chống xâm hại tình dục trẻ em ngày 01/01/2030 tới", "Luật Phòng, chống xâm hại "
+     "tình dục trẻ em"),
+])
+def test_unlisted_law_written_as_a_proper_name(sentence, name):
+    c = [c for c in cite(sentence) if c.type == "Luật"]
+    assert [(c.name, c.number, c.key) for c in c] == [(name, None, name.lower())]
+
+
+def test_loose_name_prints_as_written_with_the_registry_key():
+    c = only("Tổ đò cần chấp hành tốt luật an toàn giao thông đường thủy, chuẩn bị áo phao")
+    assert (c.name, c.key) == ("Luật an toàn giao thông đường thủy", "luật giao thông đường thủy nội địa")
+
+
 @pytest.mark.parametrize("sentence", [
     "đẩy mạnh giáo dục pháp luật về phòng, chống ma túy cho học sinh",
+    "sinh viên Trường Đại học Luật Hà Nội tham gia tư vấn",
+    "theo luật định và các quy định hiện hành",
     "tổ chức cuộc thi tìm hiểu pháp luật phòng, chống ma túy cho học sinh phổ thông",
     "góp ý dự thảo Luật Trẻ em sửa đổi",
 ])

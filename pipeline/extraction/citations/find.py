@@ -17,7 +17,7 @@ import regex as re
 from pipeline.extraction.citations.dates import iso_date, match_date
 from pipeline.extraction.citations.issuers import clean_issuer, issuer_after
 from pipeline.extraction.citations.models import Mention
-from pipeline.extraction.citations.named import group_of, named_pattern
+from pipeline.extraction.citations.named import AS_WRITTEN, group_of, named_pattern
 from pipeline.extraction.citations.symbols import find_symbols, issuer_of_codes, parse_symbol, type_of_code
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import finditer_from, first_literal, fold, squash
@@ -254,6 +254,45 @@ def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention
     return out
 
 
+@cache
+def _unlisted() -> tuple[re.Pattern, re.Pattern, re.Pattern, int]:
+    data = load_yaml("named_laws.yaml")
+    rule = data["unlisted_laws"]
+
+    def alts(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    opening = re.compile(rf"(?<![^\W\d])(?:{'|'.join(re.escape(w) for w in rule['openings'])})[ \t]+(?=\p{{Lu}}\p{{Ll}})")
+    types = "|".join(re.escape(w) for w in sorted(_type_words()[1], key=len, reverse=True))
+    stop = re.compile(rf"(?:{alts(rule['stops'])}|{types}|{re.escape(fold(rule['and_word']))}\s+(?:{types}))(?![\w])")
+    not_after = re.compile(rf"(?<![\w])(?:{alts([*data['not_after'], *rule['not_after']])})\s+$")
+    return opening, stop, not_after, int(rule["max_words"])
+
+
+_NAME_WORD = re.compile(r"[ \t]*(,[ \t]*)?([^\W\d_][\w\-/]*)")
+
+
+def _find_unlisted(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
+    """Laws the registry does not list, written as proper names: "Luật Đất đai", "chấp hành Luật Giao thông"."""
+    opening, stop, not_after, max_words = _unlisted()
+    out = []
+    for m in opening.finditer(text):
+        if any(t.start <= m.start() < t.end for t in taken) or not_after.search(folded, max(0, m.start() - 20),
+                                                                                 m.start()):
+            continue
+        end, pos, words = m.end(), m.end(), 0
+        while words < max_words:
+            w = _NAME_WORD.match(text, pos)
+            if w is None or stop.match(folded, w.start(2)) or (w.group(1) and not w.group(2)[0].islower()):
+                break
+            end = pos = w.end()
+            words += 1
+        if words:
+            kind = _type_words()[1].get(_SPACES.sub(" ", fold(text[m.start():m.end()]).strip()), "Luật")
+            out.append(Mention("named", kind, m.start(), end, name=squash(text[m.start():end])))
+    return out
+
+
 def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
     regex, entries, not_after = _named_laws()
     out = _find_amending(text, folded, taken)
@@ -265,6 +304,9 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
         if not_after.search(folded, max(0, m.start() - 20), m.start()):
             continue
         law, printed = entries[group_of(m)]
+        if printed == AS_WRITTEN:
+            written = squash(text[m.start():m.end()])
+            printed = written[:1].upper() + written[1:]
         mention = Mention("named", law.type, m.start(), m.end(), name=printed,
                           law_number=law.number, registry_name=law.name)
         date, year, end = _date_after(folded, m.end())
@@ -278,6 +320,10 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
             date, year, end = None, None, m.end()
         mention.date, mention.year = date, year
         mention.end = max(mention.end, end)
+        out.append(mention)
+    for mention in _find_unlisted(text, folded, [*taken, *out]):
+        date, year, end = _date_after(folded, mention.end)
+        mention.date, mention.year, mention.end = date, year, max(mention.end, end)
         out.append(mention)
     return out
 

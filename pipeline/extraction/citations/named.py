@@ -18,6 +18,7 @@ import regex as re
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import first_literal, fold
 
+AS_WRITTEN = "as written"  # an alias's printed name: the mention's own words
 _GROUP = re.compile(r"\[([^\[\]()]*)\]|\(([^\[\]()]*)\)|([^\s\[\]()]+)")
 
 
