@@ -20,7 +20,14 @@ from functools import cache
 
 from pipeline.document import Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
-from pipeline.parsing.summary import Report, expand_issuer, find_report, opening_year, publication_date
+from pipeline.parsing.summary import (
+    Report,
+    expand_issuer,
+    find_report,
+    opening_year,
+    publication_date,
+    title_document,
+)
 from pipeline.textutils import fold, strip_accents
 
 _HEAD_LIMIT = 6000  # the header never runs longer than this
@@ -746,6 +753,9 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
             doc_type, number = doc_type or report.doc_type, report.number
             issue_date = issue_date or report.issue_date
             issue_year = issue_year or (int(issue_date[:4]) if issue_date else None)
+        if number is None:
+            titled_type, number = title_document(text)
+            doc_type = doc_type or titled_type
         doc_type = doc_type or _opening_type(text)
         year = year or (report.year if report else None) or issue_year or opening_year(text) or (pub and pub[0])
     elif unit and locality:
@@ -819,7 +829,7 @@ def _report_issuer(text: str, title: str | None, report: Report, year: int | Non
         signer = None
         if name and unit in cfg["province_units"] and _canonical_province(name) is None \
                 and fold(name) not in cfg["central_cities"]:
-            signer, name = _person_name(name), None  # "Chủ tịch UBND tỉnh Nguyễn Thanh Bình"
+            signer, name = _person_name(report.issuer[m.end():]), None  # "Chủ tịch UBND tỉnh Nguyễn Thanh Bình"
         name = _fit_name(name, unit) if name else _report_locality(text, title, unit)
         if name and unit in cfg["province_units"]:
             name = _canonical_province(name) or name

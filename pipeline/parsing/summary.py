@@ -25,7 +25,6 @@ from pipeline.textutils import fold
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n|:\s")
 _NUMBER = (r"(?P<num>\d{1,6})(?:\s*/\s*(?P<code>[^\W_][\w&.]*(?:\s?(?:/|[-–])\s?[^\W_][\w&.]*)*)"
            r"|(?P<party>-[^\W_][\w&.]*(?:/[^\W_][\w&.]*(?:-[^\W_][\w&.]*)*)+))?(?![\w/])")
-_DATE = (r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>(?:19|20)\d{2}))?(?!\d)")
 _MAX_ISSUER_WORDS = 22
 
 
@@ -49,6 +48,8 @@ def _cfg() -> dict:
     heads = {fold(k): v for k, v in raw["issuer_heads"].items()}
     units = sorted((fold(u) for u in meta["unit_levels"]), key=len, reverse=True)
     types = {fold(k): v for k, v in raw["type_words"].items()}
+    date = raw["date"]
+    labels = raw["labels"]
     abbreviations = {fold(k): v for k, v in raw["abbreviations"].items()}
     return {
         "opening": int(raw["opening_chars"]),
@@ -64,11 +65,14 @@ def _cfg() -> dict:
                               r"|(?P<voice>" + _alt(fold(v) for v in raw["voice_verbs"]) + r"))(?!\w)"),
         "type_re": re.compile(r"\s+(?P<type>" + _alt(types) + r")(?!\w)"),
         "types": types,
-        "number_re": re.compile(r"\s*(?P<so>số\s*)?" + _NUMBER),
-        "date_after_re": re.compile(r"\s*,?\s*(?:\(\s*)?(?:ban hành\s+)?ngày\s+" + _DATE),
-        "date_before_re": re.compile(r"ngày\s+" + _DATE + r"\s*,\s*$"),
-        "restated_re": re.compile(r"\(\s*(?:" + _alt(types) + r")\s+(?:số\s*)?" + _NUMBER
-                                  + r"(?:\s*,?\s*ngày\s+" + _DATE + r")?"),
+        "number_re": re.compile(r"\s*(?P<so>" + labels["number"] + r")?" + _NUMBER),
+        "date_after_re": re.compile(r"\s*,?\s*(?:\(\s*)?(?:" + labels["issued"] + r")?" + labels["date"] + date),
+        "date_before_re": re.compile(labels["date"] + date + r"\s*,\s*$"),
+        "title_re": re.compile(r"(?P<type>" + _alt(types) + r")\s+(?:" + labels["number"] + r")?" + _NUMBER),
+        "restated_re": re.compile(r"\(\s*(?:" + _alt(types) + r")\s+(?:" + labels["number"] + r")?" + _NUMBER
+                                  + r"(?:\s*,?\s*" + labels["date"] + date + r")?"),
+        "date_in_words": re.compile(labels["month_before_year"]),
+        "bracket_symbol_re": re.compile(r"\(\s*" + _NUMBER + r"\s*\)\s*$"),
         "abbr_re": re.compile(r"(?<!\w)(" + _alt(abbreviations) + r")(?!\w)"),
         "abbreviations": abbreviations,
         "publication": [re.compile(p, re.M) for p in raw["publication_date"]],
@@ -183,7 +187,7 @@ def find_report(text: str, year_hint: int | None = None) -> Report | None:
                 continue  # "có", "xây dựng phong trào": no document named, the name may go on
             doc_type, number, date, year = report or (None, None, None, None)
             if date is None and doc_type:
-                before = cfg["date_before_re"].search(folded[max(0, start - 30):start])
+                before = cfg["date_before_re"].search(folded[max(0, start - 40):start])
                 date = _iso(before.group("d"), before.group("m"), _year(before, year_hint)) if before else None
             return Report(issuer, level, doc_type, number, date, year, start)
     return None
@@ -262,7 +266,7 @@ def _year_in(folded: str, start: int, end: int) -> int | None:
     for m in cfg["year_re"].finditer(folded, start, end):
         if folded[m.start():].startswith(cfg["school_year"]):
             continue
-        if re.search(r"tháng\s*\d{1,2}\s*$", folded[max(0, m.start() - 12):m.start()]):
+        if cfg["date_in_words"].search(folded[max(0, m.start() - 12):m.start()]):
             continue
         return int(m.group("y"))
     return None
@@ -282,3 +286,20 @@ def opening_year(text: str, limit: int = 1500) -> int | None:
         school = int(m.group("y"))  # "năm học 2019- 2020": the school year starting then
         break
     return school
+
+
+def title_document(text: str) -> tuple[str | None, str | None]:
+    """(type, number) a headerless page names in its first lines: a title opening with the type and
+    the symbol ("Kế hoạch 557/KH-UBND năm 2015 triển khai ...", "Công văn số 12/UBND-VX về ..."), or
+    a title closing with the symbol in brackets ("Chỉ đạo triển khai ... năm 2012 (204/UBND-VX)")."""
+    cfg = _cfg()
+    lines = [line for line in text[:1500].split("\n") if line.strip()][:8]
+    for line in lines:
+        folded = fold(line.strip())
+        m = cfg["title_re"].match(folded)
+        if m and (m.group("code") or m.group("party")):
+            return cfg["types"][m.group("type")], _symbol(line.strip(), m)
+        b = cfg["bracket_symbol_re"].search(folded)
+        if b and b.group("code"):
+            return None, _symbol(line.strip(), b)
+    return None, None

@@ -482,3 +482,24 @@ def test_report_issuers_other_than_committees(sentence, issuer, level, province)
 def test_report_party_committee_is_not_a_peoples_committee():
     m = meta("Tỉnh ủy Quảng Trị vừa ban hành Chỉ thị số 12-CT/TU về tăng cường công tác trẻ em.\n")
     assert (m.issuer, m.admin_level, m.doc_type, m.number) == ("Tỉnh ủy Quảng Trị", "province", "Chỉ thị", "12-CT/TU")
+
+
+def test_report_vice_chairman_and_a_date_in_words():
+    m = meta("Phó Chủ tịch UBND tỉnh Lê Thị Hoa vừa ký ban hành Kế hoạch số 77/KH-UBND ngày 20 tháng 4 năm 2023 "
+             "về công tác trẻ em.\n")
+    assert (m.issuer, m.signer, m.number, m.issue_date) == ("UBND tỉnh", "Lê Thị Hoa", "77/KH-UBND", "2023-04-20")
+
+
+def test_report_advising_department_is_not_the_issuer():
+    m = meta("Sở LĐ-TB&XH vừa tham mưu UBND tỉnh Bình Định ban hành Kế hoạch số 9/KH-UBND về Tháng hành động "
+             "vì trẻ em năm 2022.\n")
+    assert (m.issuer, m.admin_level, m.number) == ("UBND tỉnh Bình Định", "province", "9/KH-UBND")
+
+
+def test_headerless_page_title_carries_type_and_symbol():
+    m = meta("Kế hoạch 61/KH-UBND năm 2019 triển khai công tác trẻ em trên địa bàn tỉnh\n\n"
+             "Tải về Văn bản khác\n")
+    assert (m.doc_type, m.number) == ("Kế hoạch", "61/KH-UBND")
+    m = meta("Chỉ đạo triển khai Tháng hành động vì trẻ em năm 2014 (315/UBND-VX)\n\n"
+             "Kính gửi: Sở Lao động – Thương binh và Xã hội\n")
+    assert (m.doc_type, m.number, m.year) == ("Công văn", "315/UBND-VX", 2014)
