@@ -199,7 +199,7 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
 
     reference = _reference_year(meta.year, meta.issue_date)
     out = _date_deadlines(text, folded, tree, dates, year, reference, front_end)
-    out += _month_deadlines(text, folded, tree, dates, cited, reference)
+    out += _month_deadlines(text, folded, tree, dates, cited, reference, year)
     out.sort(key=lambda d: d.start)
     return _without_repeated_paragraphs(folded, out)
 
@@ -286,39 +286,41 @@ class _Month:
 
     month: int
     day: int | None
-    year: int
+    year: int | None  # None: not written ("trước tháng 12 hàng năm")
     start: int
     end: int
 
 
-def _month_at(m: re.Match) -> _Month:
-    year = int(m.group("y"))
+def _month_at(m: re.Match) -> _Month | None:
+    year = int(m.group("y")) if m.group("y") else None
     if m.group("m"):
-        return _Month(int(m.group("m")), None, year, m.start(), m.end())
+        month = int(m.group("m"))
+        return _Month(month, None, year, m.start(), m.end()) if 1 <= month <= 12 else None
     month = 3 * _config()["quarters"][m.group("q")]
-    last_day = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    last_day = (datetime.date(month // 12 + (year or 2001), month % 12 + 1, 1) - datetime.timedelta(days=1)).day
     return _Month(month, last_day, year, m.start(), m.end())
 
 
-def _month_kind(folded: str, m: re.Match) -> tuple[str, int] | None:
-    """(kind, cue start) when the month is a deadline: after a cue, or alone in a table's time cell."""
+def _month_kind(folded: str, m: re.Match) -> tuple[str, int, bool] | None:
+    """(kind, cue start, written cue) when the month is a deadline: after a cue, or alone in a
+    table's time cell."""
     cfg = _config()
-    cue = cfg["month_cue"].search(folded, max(0, m.start() - 30), m.start())
+    cue = cfg["month_cue"].search(folded, max(0, m.start() - 40), m.start())
     if cue:
         word = re.sub(r"\s+", " ", cue.group("cue"))
         if word not in cfg["after_action"]:
-            return cfg["month_kind"][word], cue.start()
+            return cfg["month_kind"][word], cue.start(), True
         c_start, _ = _clause_bounds(folded, cue.start(), m.end())
         if cfg["actions"].search(folded, c_start, cue.start()):
-            return "due", cue.start()
+            return "due", cue.start(), False
     if cfg["cell_before"].search(folded, max(0, m.start() - 10), m.start()) and cfg["cell_after"].match(
             folded, m.end()):
-        return "due", m.start()
+        return "due", m.start(), False
     return None
 
 
 def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[DateMatch],
-                     cited: list[tuple[int, int]], reference: int | None) -> list[Deadline]:
+                     cited: list[tuple[int, int]], reference: int | None, year: int | None) -> list[Deadline]:
     """ "hoàn thành trong tháng 11/2025" (day null), "Quý III/2024" (its last day), "| Tháng 6/2024 |"."""
     out = []
     for m in _config()["month"].finditer(folded):
@@ -328,11 +330,13 @@ def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[Date
             continue  # "thống kê đến tháng 11-2018": the time of a figure
         found = _month_kind(folded, m)
         when = _month_at(m)
-        if found is None or (reference is not None and when.year < reference):
+        if found is None or when is None or (reference is not None and when.year and when.year < reference):
             continue
-        kind, ev_start = found
+        kind, ev_start, written_cue = found
+        if when.year is None and not written_cue:
+            continue  # a month without its year only after a cue ("trước tháng 12 hàng năm")
         what = _what(text, folded, ev_start, m.end(), 0)
-        out.append(_deadline(text, folded, tree, when, when.year, kind, what, ev_start, m.end(), when.year))
+        out.append(_deadline(text, folded, tree, when, when.year, kind, what, ev_start, m.end(), year))
     return out
 
 

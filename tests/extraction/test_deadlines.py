@@ -174,6 +174,21 @@ def test_a_task_tables_time_cell():
         (2024, 6, None, "due"), (2024, 12, 31, "due"), (2024, 5, 30, "due")]
 
 
+def test_more_month_forms():
+    assert [(d.year, d.month, d.day, d.kind) for d in deadlines("Thời gian thực hiện: Tháng 9/2024.")] == [
+        (2024, 9, None, "due")]
+    assert [(d.year, d.month, d.kind) for d in deadlines("Tổ chức kiểm tra từ tháng 6/2024 đến tháng 8/2024.")] == [
+        (2024, 6, "start"), (2024, 8, "end")]
+    (d,) = deadlines("Các xã báo cáo kết quả về Phòng LĐ-TB&XH trước tháng 12 hàng năm.", Metadata(year=2024))
+    assert (d.year, d.month, d.day, d.recurrence) == (None, 12, None, "annual")
+    # no cue, or an age in months: no deadline
+    assert deadlines("Tháng hành động vì trẻ em (tháng 6) và trẻ em từ 6 – 60 tháng tuổi.", Metadata(year=2024)) == []
+
+
+def test_a_decisions_effective_date_is_not_a_deadline():
+    assert deadlines("Quyết định này có hiệu lực thi hành kể từ ngày 01/01/2025.", Metadata(year=2024)) == []
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_never_raises_and_offsets_are_exact(text):
