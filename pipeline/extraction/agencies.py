@@ -53,7 +53,7 @@ def _name_regex(name: str) -> str:
         elif re.fullmatch(r"\s*,\s*", tok):
             out.append(r"\s*,?\s*")
         elif re.fullmatch(r"\s*&\s*", tok):
-            out.append(rf"\s*(?:&|{and_word})\s*")
+            out.append(rf"\s*(?:&|{and_word}|[-–—])\s*")  # "KH&ĐT" = "KH và ĐT" = "KH-ĐT"
         elif tok.isspace():
             out.append(r"\s+")
         elif tok == and_word:
@@ -91,6 +91,7 @@ class _Entry:
     level: str | None  # central/province/district/commune/city, None = from context
     from_organ: bool
     first_words: tuple[str, ...] | None = None  # a match starts with one of these
+    upper: bool = False  # the match's first word is written in capitals in the text
 
 
 def _word_positions(folded: str, word: str) -> list[int]:
@@ -162,9 +163,15 @@ def _gazetteer() -> list[_Entry]:
                 pat = re.compile(_B + not_after + organ_alt + r"\s+" + func_alt + _E)
                 entries.append(_Entry(pat, sector, level, True, _first_words(words)))
         for level, names in (spec.get("names") or {}).items():
-            alt = "(?:" + "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True)) + ")"
-            entries.append(_Entry(re.compile(_B + alt + _E), sector, None if level == "any" else level, False,
-                                  _first_words(names)))
+            # "upper:" names are abbreviations that are ordinary words in lower case ("CA tỉnh", "ca bệnh")
+            upper = [n.removeprefix("upper:") for n in names if n.startswith("upper:")]
+            plain = [n for n in names if not n.startswith("upper:")]
+            for group, is_upper in ((plain, False), (upper, True)):
+                if not group:
+                    continue
+                alt = "(?:" + "|".join(sorted((_name_regex(n) for n in group), key=len, reverse=True)) + ")"
+                entries.append(_Entry(re.compile(_B + alt + _E), sector, None if level == "any" else level, False,
+                                      _first_words(group), is_upper))
     return entries
 
 
@@ -356,7 +363,8 @@ def find_mentions(text: str, plan_level: str | None, year: int | None = None) ->
     positions: dict[str, list[int]] = {}
     for entry in _gazetteer():
         for m in _entry_matches(entry, folded, positions):
-            raw.append((m.start(), m.end(), entry))
+            if not entry.upper or text[m.start():m.end()].split()[0].isupper():
+                raw.append((m.start(), m.end(), entry))
     raw += _shared_organ_lists(folded)
     raw.sort(key=lambda r: (r[0], -(r[1] - r[0]), not r[2].from_organ))
     out: list[_Found] = []
@@ -653,6 +661,7 @@ def _subject_regexes() -> dict[str, re.Pattern]:
         "head": re.compile(rf"[\W_]*(?:{label})?[\W_]*(?:(?:{alt(spec['openers'])})\s*,\s*){{0,2}}", flags=re.I),
         "purpose": re.compile(rf"(?:{alt(spec['purpose'])})(?!\w)"),
         "commands": re.compile(rf"(?:{alt(spec['issuer_commands'])})(?!\w)"),
+        "announces": re.compile(rf"(?<!\w)(?:{alt(spec['announces'])})(?!\w)"),
         "news": re.compile(rf"[ \t]*(?:{alt(spec['news'])})(?!\w)"),
         "background": re.compile(rf"[\W\d_]*(?:{alt(spec['background_headings'])})(?!\w)"),
         "tail": re.compile(rf"[ \t]*(?:\([^()\n]{{0,120}}\)[ \t]*)?(?:(?:{alt(spec['modals'])})\s+)*"),
@@ -710,6 +719,13 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
+def _announces(folded: str, pos: int) -> bool:
+    """The clause from `pos` to its end (at most 300 characters) announces the text ("... như sau:")."""
+    end = min(len(folded), pos + 300)
+    stop = _subject_regexes()["boundary"].search(folded, pos, end)
+    return _subject_regexes()["announces"].search(folded, pos, stop.start() if stop else end) is not None
+
+
 def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[str | None],
                        own: tuple[set[str], set[str]], background: list[tuple[int, int]]) -> None:
     """Bodies that open a sentence and go on with what they do lead it ("UBND các quận, huyện tổ
@@ -734,7 +750,7 @@ def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[
         if any(roles[k] is not None for k in chain) or _inside(background, start):
             continue
         verb = _subject_verb(text, folded, found[j - 1].end)
-        if verb is None:
+        if verb is None or _announces(folded, verb):
             continue
         voice = own[0] | (own[1] if _match_at(_subject_regexes()["commands"], folded, verb) else set())
         for k in chain:

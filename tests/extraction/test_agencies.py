@@ -69,6 +69,13 @@ def test_names_resolve_to_sector_and_level(heading: str, level: str, expected: t
         ("Phối hợp với Sở LĐ-TB&XH tổ chức Hội thi", "province", ("labour_social", "province")),
         ("16. Đề nghị VKSND huyện, TAND huyện", "district", ("procuracy_court", "district")),
         ("Đề nghị HĐND tỉnh giám sát việc thực hiện", "province", ("people_council", "province")),
+        ("Phối hợp với Sở VH-TT&DL tổ chức ngày hội gia đình", "province", ("culture_sports", "province")),
+        ("Phối hợp với Sở KH-ĐT bố trí vốn", "province", ("planning_investment", "province")),
+        ("Phối hợp với Sở TN-MT kiểm tra", "province", ("natural_resources", "province")),
+        ("Giao TTYT huyện tổ chức tiêm chủng", "district", ("health", "district")),
+        ("Giao CA tỉnh chủ trì điều tra các vụ xâm hại", "province", ("police", "province")),
+        ("Phối hợp với Đoàn TN, Hội LHPN tổ chức sinh hoạt hè", "commune", ("youth_union", "commune")),
+        ("Phối hợp với BĐBP tỉnh tuyên truyền", "province", ("other", "province")),
         # bare names take the plan's level
         ("6. Công an phường", "commune", ("police", "commune")),  # 002
         ("Phối hợp với Công an, các cơ quan, ban, ngành", "district", ("police", "district")),
@@ -262,6 +269,18 @@ def test_news_of_an_issue_and_the_issuer_directing_others_are_no_tasks() -> None
     issuer = Metadata(admin_level="province", issuer="Sở Giáo dục và Đào tạo")
     got = {(m.sector, m.level, m.role) for m in extract_agencies(sent, SectionTree(), issuer)}
     assert got == {("education", "province", "lead")}  # a department's plan: it does its own tasks
+
+
+def test_an_abbreviation_that_is_a_word_in_lower_case_needs_its_capitals() -> None:
+    assert found("Phối hợp với các ca trực tỉnh ghi nhận", "province") == set()
+    assert found("Giao số ca tỉnh ghi nhận cho Trạm", "province") == set()
+
+
+def test_the_school_speaking_of_itself_and_a_school_body_working() -> None:
+    sent = "Nhà trường xây dựng Kế hoạch thực hiện như sau:"
+    assert found(sent, "district") == set()
+    sent = "Nhà trường phối hợp với cha mẹ học sinh tuyên truyền an toàn giao thông."
+    assert found(sent, "district") == {("education", "district", "lead")}
 
 
 def test_xet_de_nghi_cua_is_not_a_request() -> None:
