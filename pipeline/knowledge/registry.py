@@ -8,15 +8,19 @@ The registry groups mentions by key across plans, merges an undated mention
 links an instrument to the plan of the corpus that IS it (a district plan
 implementing "Kế hoạch số 40/KH-UBND ngày 19/02/2025 của UBND tỉnh Kiên
 Giang" links to that province plan's record), matched on its metadata
-number + year and, where both are known, issuer and date.
+number + year and, where both are known, issuer and date. A named law or
+convention of resources/named_instruments.yaml is printed under its canonical
+name, with its official number and date where the mentions gave none.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
+from pipeline.extraction.citations.named import Instrument, instruments
 from pipeline.extraction.citations.symbols import norm_number, symbol_key
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, squash
@@ -85,6 +89,23 @@ def _is_that_plan(row: dict, rec: dict) -> bool:
     return bool(row.get("date") and own_date) or bool(cited and own)
 
 
+@cache
+def _named_by_key() -> dict[str, Instrument]:
+    """Named instruments (resources/named_instruments.yaml) by the key their citations carry."""
+    return {norm_number(e.number) if e.number else fold(squash(e.name)): e for e in instruments() if e.counts}
+
+
+def _from_named_registry(row: dict) -> None:
+    """A named law or convention gets its canonical name, and its official number and date where the
+    mentions gave none ("Luật Trẻ em" -> 102/2016/QH13 of 2016-04-05)."""
+    entry = _named_by_key().get(row["key"])
+    if entry is None:
+        return
+    row["name"] = entry.name
+    row["number"] = row["number"] or entry.number
+    row["date"] = row["date"] or entry.date
+
+
 def build_registry(records: Iterable[dict]) -> list[dict]:
     """One row per distinct instrument cited in `records` (plan records or slim ones with
     doc_id, metadata and citations): key, type, number, name, date, issuer, issuer_level,
@@ -122,6 +143,7 @@ def build_registry(records: Iterable[dict]) -> list[dict]:
             "doc_ids": doc_ids,
             "corpus_doc_id": None,
         }
+        _from_named_registry(row)
         if row["number"]:
             for rec in by_number.get(norm_number(row["number"]), []):
                 if rec.get("doc_id") not in doc_ids and _is_that_plan(row, rec):

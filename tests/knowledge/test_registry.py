@@ -54,7 +54,7 @@ def test_undated_mention_merges_into_the_dated_instrument():
 
 def test_named_law_key_is_its_official_number():
     row = rows_by_key([DISTRICT])["102/2016/QH13"]
-    assert (row["name"], row["type"], row["number"]) == ("Luật Trẻ em", "Luật", None)
+    assert (row["name"], row["type"], row["number"]) == ("Luật Trẻ em", "Luật", "102/2016/QH13")  # from the named registry
 
 
 def test_same_number_different_year_are_two_rows():
@@ -124,3 +124,14 @@ def test_programme_is_not_a_citation_but_knows_its_decision():
     assert [(c.type, c.number, c.issuer) for c in cits] == [("Quyết định", "23/QĐ-TTg", "Thủ tướng Chính phủ")]
     assert extract_citations("Thực hiện Chương trình hành động quốc gia vì trẻ em giai đoạn 2021 - 2030.",
                              SectionTree(), Metadata()) == []
+
+
+def test_registry_row_of_a_named_law_has_its_canonical_name_number_and_date():
+    recs = [record("a", "Thực hiện Luật Trẻ em và Công ước Quốc tế về quyền trẻ em"),
+            record("b", "tuyên truyền Công ước của Liên hợp quốc về quyền trẻ em")]
+    rows = {r["key"]: r for r in build_registry(recs)}
+    law = rows["102/2016/QH13"]
+    assert (law["name"], law["number"], law["date"]) == ("Luật Trẻ em", "102/2016/QH13", "2016-04-05")
+    crc = rows["công ước của liên hợp quốc về quyền trẻ em"]
+    assert (crc["name"], crc["n_plans"], crc["date"]) == ("Công ước của Liên hợp quốc về quyền trẻ em", 2,
+                                                          "1989-11-20")
