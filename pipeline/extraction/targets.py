@@ -670,6 +670,42 @@ def _list_year(c: _Candidate) -> int | None:
     return int(m.group(1)) if m and m.start(1) - nxt.end <= 60 else None
 
 
+_LEAD_LINES = 8  # how many lines back a lead line ("- Đến năm 2025:") may stand
+_LEAD_CHARS = 120
+
+
+def _label_kind(line: str) -> str:
+    """The kind of list label a line opens with: a bullet character, "a)", "1." or none."""
+    m = _rx()["label"].match(line)
+    if not m:
+        return ""
+    mark = m.group(0).strip()[:1]
+    return mark if not mark.isalnum() else ("1" if mark.isdigit() else "a")
+
+
+def _lead_line_year(c: _Candidate) -> int | None:
+    """ "- Đến năm 2025:" on a line of its own holds for the items under it (items of one kind),
+    up to the next such line."""
+    rx, folded = _rx(), c.folded
+    end = folded.rfind("\n", max(0, c.v.start - 2 * _REACH), c.v.start)
+    own_end = folded.find("\n", c.v.start, c.v.start + 2 * _REACH)
+    kind = _label_kind(folded[end + 1:own_end if own_end >= 0 else c.v.start].strip())
+    for _ in range(_LEAD_LINES):
+        if end <= 0:
+            return None
+        start = folded.rfind("\n", max(0, end - 2 * _REACH), end) + 1
+        line = folded[start:end].strip()
+        if line.endswith(":"):
+            m = rx["year_before"].search(line) if len(line) < _LEAD_CHARS else None
+            if m and not rx["outlook"].search(line):
+                return int(m.group(1))
+            return None
+        if _label_kind(line) != kind:
+            return None  # another level of the list: the lead above is not this item's
+        end = start - 1
+    return None
+
+
 def _carried_year(c: _Candidate) -> int | None:
     """The year a lead gave the targets just before ("phấn đấu đến năm 2020 có ít nhất 35% ...")
     holds for the next lines of the same paragraph."""
@@ -691,6 +727,8 @@ def _read_year(c: _Candidate) -> bool:
         c.year_led = year is not None
     if year is None:
         year = _list_year(c)
+    if year is None:
+        year = _lead_line_year(c)
     if year is None:
         year = _year_from_headings(c.folded, c.tree, c.v.start)
     if year is None:

@@ -469,3 +469,12 @@ def test_a_headline_the_body_restates_is_counted_once() -> None:
 def test_an_approximate_count_is_a_value() -> None:
     ts = targets("Quỹ Bảo trợ trẻ em tổ chức các hoạt động chăm lo cho khoảng 25 nghìn lượt trẻ em.")
     assert [(t.value, t.comparator, t.unit) for t in ts] == [(25000.0, "=", "count")]
+
+
+def test_a_lead_line_gives_its_year_to_the_items_under_it() -> None:
+    text = ("b) Nâng cao tỷ lệ thực hành dinh dưỡng\n- Đến năm 2025:\n+ 90% người chăm sóc trẻ được tư vấn dinh "
+            "dưỡng;\n+ 95% bà mẹ được hướng dẫn nuôi con bằng sữa mẹ;\n- Đến năm 2030:\n+ 95% người chăm sóc trẻ "
+            "được tư vấn dinh dưỡng.\nc) Tỷ lệ trẻ em được tiêm chủng đạt 98%.")
+    # the item of another level ("c)") is outside the lead's list
+    assert [(t.value, t.target_year) for t in targets(text, year=2022)] == [
+        (90.0, 2025), (95.0, 2025), (95.0, 2030), (98.0, None)]
