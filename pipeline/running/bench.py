@@ -309,6 +309,38 @@ def _rate(n: float, s: float) -> str:
     return f"{n / s:8.2f}" if s else "     n/a"
 
 
+def measure_readers_and_run(corpus: Path, work: Path, w: int, figures: dict) -> None:
+    """PDFs: bare readers and `run` with one worker; text: `run` with 1 and `w` workers."""
+    pdfs = subset(corpus, ["pdf"], None, work / "pdf")
+    plumber = time_bare_reader(pdfs, _plumber_one)
+    pdfium = time_bare_reader(pdfs, _pdfium_one)
+    run_pdf = time_run(pdfs, 1)
+    figures.update(pdfplumber=plumber, pypdfium2=pdfium, run_pdf=run_pdf,
+                   pdf_ratio_pdfplumber=run_pdf["seconds"] / plumber["seconds"],
+                   pdf_ratio_pypdfium2=run_pdf["seconds"] / pdfium["seconds"])
+    print("PDF input, one process/worker    docs    pages   pages/s  seconds")
+    for label, r in (("bare pdfplumber text", plumber), ("bare pypdfium2 text", pdfium),
+                     ("run (whole job, 1 worker)", run_pdf)):
+        print(f"  {label:28s} {r['docs']:6d} {r['pages']:8d} {_rate(r['pages'], r['seconds'])} {r['seconds']:8.1f}")
+    print(f"  run / bare pdfplumber: {figures['pdf_ratio_pdfplumber']:.2f}x (target <= 0.25x); "
+          f"run / bare pypdfium2: {figures['pdf_ratio_pypdfium2']:.2f}x; "
+          f"run: {run_pdf['pages'] / run_pdf['seconds']:.1f} pages/s per core (target >= 60)\n", flush=True)
+
+    textual = subset(corpus, ["txt", "docx"], None, work / "textdocx")
+    text_only = subset(corpus, ["txt"], None, work / "text")
+    run_text1 = time_run(text_only, 1)
+    run_textn = time_run(text_only, w)
+    run_text = time_run(textual, w)
+    per_core = run_text1["docs"] / run_text1["seconds"]
+    speedup = run_text1["seconds"] / run_textn["seconds"]
+    figures.update(run_text_1=run_text1, run_text_n=run_textn, run_text_docx=run_text,
+                   text_docs_per_core=per_core, speedup=speedup)
+    print(f"text input: {run_text1['docs']} docs, 1 worker {run_text1['seconds']:.1f}s = {per_core:.1f} docs/s "
+          f"per core (target >= 20); {w} workers {run_textn['seconds']:.1f}s = x{speedup:.2f} (target >= 1.8 "
+          f"for 2); text + DOCX, {w} workers: {run_text['docs']} docs in {run_text['seconds']:.1f}s "
+          f"(dataset export {run_text['export_seconds']:.1f}s)\n", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pipeline.running.engines import default_workers
 
@@ -325,34 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"\nmachine: {figures['machine']}\ncorpus: {n} documents ({corpus}), workers: {w}\n", flush=True)
 
-        pdfs = subset(corpus, ["pdf"], None, work / "pdf")
-        plumber = time_bare_reader(pdfs, _plumber_one)
-        pdfium = time_bare_reader(pdfs, _pdfium_one)
-        run_pdf = time_run(pdfs, 1)
-        figures.update(pdfplumber=plumber, pypdfium2=pdfium, run_pdf=run_pdf,
-                       pdf_ratio_pdfplumber=run_pdf["seconds"] / plumber["seconds"],
-                       pdf_ratio_pypdfium2=run_pdf["seconds"] / pdfium["seconds"])
-        print("PDF input, one process/worker    docs    pages   pages/s  seconds")
-        for label, r in (("bare pdfplumber text", plumber), ("bare pypdfium2 text", pdfium),
-                         ("run (whole job, 1 worker)", run_pdf)):
-            print(f"  {label:28s} {r['docs']:6d} {r['pages']:8d} {_rate(r['pages'], r['seconds'])} {r['seconds']:8.1f}")
-        print(f"  run / bare pdfplumber: {figures['pdf_ratio_pdfplumber']:.2f}x (target <= 0.25x); "
-              f"run / bare pypdfium2: {figures['pdf_ratio_pypdfium2']:.2f}x; "
-              f"run: {run_pdf['pages'] / run_pdf['seconds']:.1f} pages/s per core (target >= 60)\n", flush=True)
-
-        textual = subset(corpus, ["txt", "docx"], None, work / "textdocx")
-        text_only = subset(corpus, ["txt"], None, work / "text")
-        run_text1 = time_run(text_only, 1)
-        run_textn = time_run(text_only, w)
-        run_text = time_run(textual, w)
-        per_core = run_text1["docs"] / run_text1["seconds"]
-        speedup = run_text1["seconds"] / run_textn["seconds"]
-        figures.update(run_text_1=run_text1, run_text_n=run_textn, run_text_docx=run_text,
-                       text_docs_per_core=per_core, speedup=speedup)
-        print(f"text input: {run_text1['docs']} docs, 1 worker {run_text1['seconds']:.1f}s = {per_core:.1f} docs/s "
-              f"per core (target >= 20); {w} workers {run_textn['seconds']:.1f}s = x{speedup:.2f} (target >= 1.8 "
-              f"for 2); text + DOCX, {w} workers: {run_text['docs']} docs in {run_text['seconds']:.1f}s "
-              f"(dataset export {run_text['export_seconds']:.1f}s)\n", flush=True)
+        measure_readers_and_run(corpus, work, w, figures)
 
         sample = sorted((corpus / "txt").glob("*.txt"))[:20] + sorted((corpus / "docx").glob("*.docx"))[:20] \
             + sorted((corpus / "pdf").glob("*.pdf"))[:10]
