@@ -124,8 +124,18 @@ def test_own_number_is_not_a_citation():
      "Thực hiện Công văn số 901/LĐTBXH-BVCSTE ngày 20/8/2015", ["901/LĐTBXH-BVCSTE"]),
 ])
 def test_reported_document_number_is_not_a_citation(summary, cited):
-    """A summary's own document: the one the opening says is issued."""
+    """A summary's own document: the one the opening says is issued, or the page is titled by."""
     assert [c.number for c in cite(summary)] == cited
+
+
+def test_page_titled_by_its_document():
+    text = ("Kế hoạch 182/KH-UBND 2022 Chương trình can thiệp giảm tử vong trẻ em dưới 5 tuổi\n"
+            "Thực hiện Quyết định số 1493/QĐ-TTg ngày 10/9/2021 của Thủ tướng Chính phủ")
+    assert [c.number for c in cite(text)] == ["1493/QĐ-TTg"]
+    # a first line that opens a sentence with a dated instrument cites it
+    text = "Quyết định 23/QĐ-TTg ngày 07/01/2021 của Thủ tướng Chính phủ phê duyệt Chương trình\nhành động"
+    assert [c.number for c in cite(text)] == ["23/QĐ-TTg"]
+
 
 
 def test_issued_document_in_a_plan_with_a_header_is_a_citation():

@@ -30,6 +30,7 @@ _ANY_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/])")
 _DOC_TYPE_LINE = re.compile(fold(_PATTERNS["doc_type_line"]))
 _NUMBER_INTRO = re.compile(fold(_PATTERNS["number_intro"]))
 _SENTENCE_END = re.compile(r"\.(?=\s)|\n[ \t]*\n|\)")
+_DATE_AFTER = re.compile(fold(_PATTERNS["date_intro"]))
 _BARE_BRACKET = re.compile(r"\(\s*([^()\s][^()\n]{2,60}?)\s*\)")
 
 
@@ -55,15 +56,26 @@ def _reported() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict]:
     return verb, bracket, ends, data
 
 
+@cache
+def _title_type() -> re.Pattern:
+    return re.compile(rf"\s*[#*>|]*[ \t]*{type_words()[0].pattern}[ \t]+")
+
+
 def reported_document(text: str, folded: str) -> tuple[int, int] | None:
     """Span of the number of the document a summary reports on ("UBND tỉnh vừa ban hành Kế hoạch số …").
 
-    The first document the opening says is issued; else a symbol alone in
-    brackets in the title before the addressee or the first cue.
+    The document the page's first line is titled by; else the first document
+    the opening says is issued; else a symbol alone in brackets in the title
+    before the addressee or the first cue.
     """
     verb, bracket, ends, data = _reported()
     window = min(len(folded), int(data["window"]))
     symbols = {a: b for a, b, _ in find_symbols(text[:window], folded[:window])}
+    title = _title_type().match(folded)  # a portal page titled "Kế hoạch 182/KH-UBND 2022 …"
+    if title and title.end() in symbols and "\n" in folded[title.end():title.end() + 300]:
+        end = symbols[title.end()]
+        if _DATE_AFTER.match(folded, end) is None:  # "Quyết định 23/QĐ-TTg ngày …" opens a sentence
+            return title.end(), end
     for m in verb.finditer(folded, 0, window):
         at = _NUMBER_INTRO.match(folded, m.end()).end()
         if at in symbols:
