@@ -283,6 +283,15 @@ def test_the_school_speaking_of_itself_and_a_school_body_working() -> None:
     assert found(sent, "district") == {("education", "district", "lead")}
 
 
+def test_theo_chuc_nang_nhiem_vu_between_the_subject_and_its_task() -> None:
+    sent = "Các sở, ban, ngành, UBND các huyện theo chức năng, nhiệm vụ được giao, chủ động triển khai Kế hoạch."
+    assert found(sent, "province") == {("people_committee", "district", "lead")}
+    sent = ("Ngoài ra, UBND các địa phương, Mặt trận Tổ quốc các cấp theo chức năng, nhiệm vụ, thẩm quyền có "
+            "những giải pháp ngăn chặn các nội dung độc hại.")
+    assert found(sent, "province") == {("people_committee", "district", "lead"), ("fatherland_front", "province", "lead")}
+    assert found("Trung tâm Y tế huyện có 5 bác sĩ nhi khoa.", "district") == set()
+
+
 def test_xet_de_nghi_cua_is_not_a_request() -> None:
     sent = ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH "
             "ngày 09/4/2024")  # 003
