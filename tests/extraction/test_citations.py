@@ -138,6 +138,11 @@ def test_page_titled_by_its_document():
 
 
 
+def test_document_issued_in_the_past_is_a_citation():
+    text = "Năm 2023, UBND tỉnh đã ban hành Kế hoạch số 40/KH-UBND ngày 19/02/2023 về công tác trẻ em."
+    assert [c.number for c in cite(text)] == ["40/KH-UBND"]
+
+
 def test_issued_document_in_a_plan_with_a_header_is_a_citation():
     text = ("Số: 12/KH-UBND\nKẾ HOẠCH\nNăm 2023, UBND tỉnh đã ban hành Kế hoạch số 40/KH-UBND ngày 19/02/2023 "
             "về công tác trẻ em.")
@@ -438,6 +443,7 @@ def test_loose_name_prints_as_written_with_the_registry_key():
     "đẩy mạnh giáo dục pháp luật về phòng, chống ma túy cho học sinh",
     "sinh viên Trường Đại học Luật Hà Nội tham gia tư vấn",
     "theo luật định và các quy định hiện hành",
+    "ông Nguyễn Văn Luật Phó Chủ tịch UBND xã phát biểu",
     "tổ chức cuộc thi tìm hiểu pháp luật phòng, chống ma túy cho học sinh phổ thông",
     "góp ý dự thảo Luật Trẻ em sửa đổi",
 ])

@@ -269,6 +269,7 @@ def _unlisted() -> tuple[re.Pattern, re.Pattern, re.Pattern, int]:
     return opening, stop, not_after, int(rule["max_words"])
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
 _NAME_WORD = re.compile(r"[ \t]*(,[ \t]*)?([^\W\d_][\w\-/]*)")
 
 
@@ -280,6 +281,9 @@ def _find_unlisted(text: str, folded: str, taken: list[Mention]) -> list[Mention
         if any(t.start <= m.start() < t.end for t in taken) or not_after.search(folded, max(0, m.start() - 20),
                                                                                  m.start()):
             continue
+        before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if before and before.group(1)[0].isupper():
+            continue  # "ông Nguyễn Văn Luật Phó …": a person's name
         end, pos, words = m.end(), m.end(), 0
         while words < max_words:
             w = _NAME_WORD.match(text, pos)

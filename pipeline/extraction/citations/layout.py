@@ -43,7 +43,7 @@ def body_start(folded: str, tree: SectionTree | None) -> int:
 
 
 @cache
-def _reported() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict]:
+def _reported() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, dict]:
     data = load_yaml("instruments.yaml")["reported_document"]
 
     def alts(words: list[str]) -> str:
@@ -53,7 +53,8 @@ def _reported() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict]:
     verb = re.compile(rf"(?<![\w])(?:(?:{alts(data['adverbs'])})\s+)*(?:{alts(data['verbs'])})\s+{types}")
     bracket = re.compile(rf"\(\s*(?:{types})?{fold(_PATTERNS['number_intro'])}")
     ends = re.compile(rf"(?<![\w])(?:{alts(data['opening_ends'])})(?![\w])")
-    return verb, bracket, ends, data
+    past = re.compile(rf"(?<![\w])(?:{alts(data['past'])})\s+$")
+    return verb, bracket, ends, past, data
 
 
 @cache
@@ -68,7 +69,7 @@ def reported_document(text: str, folded: str) -> tuple[int, int] | None:
     the opening says is issued; else a symbol alone in brackets in the title
     before the addressee or the first cue.
     """
-    verb, bracket, ends, data = _reported()
+    verb, bracket, ends, past, data = _reported()
     window = min(len(folded), int(data["window"]))
     symbols = {a: b for a, b, _ in find_symbols(text[:window], folded[:window])}
     title = _title_type().match(folded)  # a portal page titled "Kế hoạch 182/KH-UBND 2022 …"
@@ -77,6 +78,8 @@ def reported_document(text: str, folded: str) -> tuple[int, int] | None:
         if _DATE_AFTER.match(folded, end) is None:  # "Quyết định 23/QĐ-TTg ngày …" opens a sentence
             return title.end(), end
     for m in verb.finditer(folded, 0, window):
+        if past.search(folded, max(0, m.start() - 20), m.start()):
+            continue
         at = _NUMBER_INTRO.match(folded, m.end()).end()
         if at in symbols:
             return at, symbols[at]
