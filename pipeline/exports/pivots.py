@@ -1,15 +1,16 @@
-"""The comparisons policy staff ask for, as small wide tables.
+"""The comparisons policy staff ask for, long and pivot-ready: one row per plan and item.
 
-plan × theme (tasks per theme), instrument × plan (who cites what),
-indicator × plan (targets side by side) and sector × theme (who is
-responsible for what). The workbook and the report both show these, so they
-are computed here from the dataset's tables.
+Tasks per theme (with their share of the plan's and of the province's
+tasks), who cites what, targets side by side, and who is responsible for
+what; each row starts with the plan, its province, province after 2025,
+level and year, so a spreadsheet pivot or a filter works on any of them.
+The workbook and the report both show these, so they are computed here.
 
 Every function takes a DuckDB connection holding the tables (views over the
 Parquet files, `duckdb_export.connect_parquet`, or `connect_frames` for
 in-memory tables): the big tables are aggregated in DuckDB and only the
-small results (one row per plan, instrument, indicator or sector) reach
-pandas, so a million task rows never become a DataFrame.
+results reach pandas, so a million task rows never become a DataFrame.
+Copies of a plan (`documents.duplicate_of`) are left out.
 """
 
 from __future__ import annotations
@@ -21,48 +22,8 @@ import duckdb
 import pandas as pd
 
 from pipeline.exports.labels import label
-from pipeline.knowledge.indicators import canonical_indicators
 
 UNIT_SIGNS = {"%": "%", "per_1000": "‰", "per_100000": "/100.000", "count": ""}
-
-
-def _plans(con: duckdb.DuckDBPyConnection) -> pd.Series:
-    """doc_id -> plan label, in document order (copies of a plan set aside, see duplicates.py)."""
-    docs = con.execute("SELECT doc_id, plan FROM documents WHERE duplicate_of IS NULL").fetchall()
-    return pd.Series([p for _, p in docs], index=[d for d, _ in docs], dtype=object)
-
-
-def plan_theme(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rows: plans (all of them, even with no tagged task); columns: themes; cells: number of tasks."""
-    plans = _plans(con)
-    long = con.execute("""SELECT doc_id, theme, count(DISTINCT task_id) AS n FROM task_themes
-                          WHERE kind = 'theme' AND doc_id IS NOT NULL AND theme IS NOT NULL
-                          GROUP BY doc_id, theme""").df().astype({"doc_id": object, "theme": object})
-    counts = long.set_index(["doc_id", "theme"])["n"].unstack(fill_value=0)
-    counts = counts.reindex(plans.index, fill_value=0)
-    counts.index = pd.Index(plans.values, name="plan")
-    counts = counts[sorted(counts.columns, key=lambda t: (-counts[t].sum(), t))]
-    counts.columns.name = "theme"
-    return counts.astype(int)
-
-
-def instrument_plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rows: instruments (most widely cited first); columns: type, name, n_plans, then one per plan
-    with the number of mentions (blank where the plan does not cite it)."""
-    plans = _plans(con)
-    inst = con.execute("SELECT key, type, number, name, n_plans FROM instruments").df().astype(object)
-    long = con.execute("""SELECT instrument_key, doc_id, count(*) AS n FROM citations
-                          WHERE instrument_key IS NOT NULL AND doc_id IS NOT NULL
-                          GROUP BY instrument_key, doc_id""").df().astype({"instrument_key": object,
-                                                                          "doc_id": object})
-    counts = long.set_index(["instrument_key", "doc_id"])["n"].unstack()
-    counts = counts.reindex(index=list(inst["key"]), columns=list(plans.index))
-    counts.columns = list(plans.values)
-    label = inst["number"].where(inst["number"].notna(), inst["name"])
-    head = pd.DataFrame({"instrument": label.values, "type": inst["type"].values, "name": inst["name"].values,
-                         "n_plans": inst["n_plans"].values}, index=counts.index)
-    out = pd.concat([head, counts], axis=1).reset_index(drop=True)
-    return out
 
 
 def format_target(row: Mapping[str, Any]) -> str:
@@ -84,48 +45,6 @@ def format_target(row: Mapping[str, Any]) -> str:
     if not pd.isna(year):
         text += f" ({int(year)})"
     return text
-
-
-def indicator_plan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rows: canonical indicators (then uncategorised indicator texts); columns: plans;
-    cells: every target of that plan for that indicator, '; '-joined."""
-    plans = _plans(con)
-    # targets are few (a handful per plan) and their order matters (cells list them as they come)
-    t = con.execute("""SELECT doc_id, indicator, indicator_id, indicator_label, value, unit, comparator, target_year
-                       FROM targets""").df().astype(object)
-    if t.empty:
-        return pd.DataFrame(columns=["indicator_id", "indicator", *plans.values])
-    t = t.assign(
-        row_id=t["indicator_id"].where(t["indicator_id"].notna(), "other"),
-        row_label=t["indicator_label"].where(t["indicator_label"].notna(), t["indicator"]).fillna("?"),
-        shown=t.apply(format_target, axis=1),
-    )
-    cells = t.groupby(["row_id", "row_label", "doc_id"], sort=False)["shown"].agg("; ".join).unstack()
-    cells = cells.reindex(columns=list(plans.index))
-    cells.columns = list(plans.values)
-    cells = cells.reset_index().rename(columns={"row_id": "indicator_id", "row_label": "indicator"})
-    # Canonical indicators in the resource file's order (health, injury, protection ...), then the rest.
-    rank = {ind.id: i for i, ind in enumerate(canonical_indicators())}
-    order = sorted(range(len(cells)), key=lambda i: (rank.get(cells["indicator_id"][i], len(rank)),
-                                                      str(cells["indicator"][i])))
-    return cells.iloc[order].reset_index(drop=True)
-
-
-def sector_theme(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rows: agency sectors; columns: themes; cells: number of tasks assigned to the sector on the theme."""
-    long = con.execute("""
-        SELECT ta.sector, tt.theme, count(DISTINCT ta.doc_id || '#' || ta.task_id) AS n
-        FROM task_agencies ta
-        JOIN task_themes tt ON tt.doc_id = ta.doc_id AND tt.task_id = ta.task_id AND tt.kind = 'theme'
-        WHERE ta.sector IS NOT NULL AND tt.theme IS NOT NULL
-        GROUP BY ta.sector, tt.theme""").df().astype({"sector": object, "theme": object})
-    if long.empty:
-        return pd.DataFrame(index=pd.Index([], name="sector"))
-    counts = long.set_index(["sector", "theme"])["n"].unstack(fill_value=0)
-    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index]
-    counts = counts[sorted(counts.columns, key=lambda c: (-counts[c].sum(), c))]
-    counts.columns.name = "theme"
-    return counts.astype(int)
 
 
 # --- long, pivot-ready comparisons: one row per plan and item, the plan's place and year on every row ---------

@@ -88,11 +88,13 @@ def test_copies_stay_in_documents_with_duplicate_of_and_nowhere_else(run_with_co
 
 def test_pivots_count_each_plan_once(run_with_copies):
     from pipeline.exports.duckdb_export import connect_parquet
-    from pipeline.exports.pivots import plan_theme
+    from pipeline.exports.pivots import LONG_COMPARISONS
 
     _, out = run_with_copies
     con = connect_parquet(out / "parquet")
     try:
-        assert len(plan_theme(con)) == len(SEEDS)
+        for name, build in LONG_COMPARISONS.items():
+            assert set(build(con)["doc_id"]) <= {s.stem for s in SEEDS}, name
+        assert set(LONG_COMPARISONS["plan_theme"](con)["doc_id"]) == {s.stem for s in SEEDS}
     finally:
         con.close()

@@ -8,7 +8,6 @@ cells), and the real records of data/raw (row counts must match them).
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -154,7 +154,6 @@ def test_a_failing_writer_leaves_the_previous_file_whole(synthetic_dir, tmp_path
         raise RuntimeError("disk full")
 
     # the comparisons fail: the report (written by write_dataset's own process) stays as it was
-    monkeypatch.setattr(workbook.pivots, "plan_theme", boom)
     monkeypatch.setattr(workbook.pivots, "_long", boom)
     with pytest.raises(RuntimeError):
         write_dataset(synthetic_dir, tmp_path, [])
@@ -486,21 +485,6 @@ def test_the_guide_explains_every_sheet_and_column_in_vietnamese(dataset):
     assert any("đ" in meaning or "ư" in meaning for meaning in explained.values())
 
 
-# --- report (static checks; the browser test is tests/test_report_browser.py) ---------------------
-
-def test_report_is_self_contained_with_heatmap_registry_targets_and_plan_pages(dataset):
-    out, _ = dataset
-    page = (out / "report.html").read_text(encoding="utf-8")
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "the report must not load anything"
-    assert "<script" not in page
-    assert 'id="heatmap-table"' in page and 'id="instrument-table"' in page and 'id="targets-table"' in page
-    for rec in synthetic_records():
-        assert f'id="plan-{rec["doc_id"]}"' in page
-    assert "Kế hoạch số 208/KH-UBND ngày 09/06/2021" in page or "208/KH-UBND" in page
-    assert "CHỈ TIÊU" in page and "VĂN BẢN" in page  # legend and span labels
-    assert 'href="#plan-004_65f01fc30d0adf68"' in page  # the link to the cited plan of the corpus
-
-
 def test_empty_corpus_and_bare_record_still_give_every_output(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -523,7 +507,7 @@ def test_streamed_tables_equal_the_in_memory_ones(tmp_path, monkeypatch):
     exactly what build_tables makes in memory."""
     from pipeline.exports import parquet_export
     from pipeline.exports.duckdb_export import connect_frames, connect_parquet
-    from pipeline.exports.pivots import indicator_plan, instrument_plan, plan_theme, sector_theme
+    from pipeline.exports.pivots import LONG_COMPARISONS
 
     records = synthetic_records()
     # same metadata as 001, another text: its label must get the doc_id
@@ -545,8 +529,8 @@ def test_streamed_tables_equal_the_in_memory_ones(tmp_path, monkeypatch):
     assert frames["documents"].set_index("doc_id")["duplicate_of"]["902_copy_of_001_2684e7fb74e79852"] == "001_2684e7fb74e79852"
     assert pq.ParquetFile(tmp_path / "out" / "parquet" / "tasks.parquet").metadata.num_row_groups == 2  # 3 + 1
     on_disk, in_memory = connect_parquet(tmp_path / "out" / "parquet"), connect_frames(frames)
-    for pivot in (plan_theme, instrument_plan, indicator_plan, sector_theme):
-        assert pivot(on_disk).equals(pivot(in_memory)), pivot.__name__
+    for name, pivot in LONG_COMPARISONS.items():
+        pd.testing.assert_frame_equal(pivot(on_disk), pivot(in_memory), obj=name)
 
 
 def test_workbook_table_sheets_stop_at_the_cap_and_say_where_the_rest_is(dataset, tmp_path):
@@ -566,19 +550,6 @@ def test_workbook_table_sheets_stop_at_the_cap_and_say_where_the_rest_is(dataset
     last_column = openpyxl.utils.get_column_letter(len(SCHEMA["citations"]))
     assert next(iter(sheet.tables.values())).ref == f"A1:{last_column}2"  # the table covers the rows, not the note
     assert len(_long_sheet(wb, "Chủ đề theo kế hoạch")) == 3  # comparisons are never cut
-
-
-def test_report_caps_plan_pages_and_says_so(dataset, synthetic_dir, tmp_path):
-    from pipeline.exports.duckdb_export import connect_parquet
-    from pipeline.exports.report import write_report
-
-    out, _ = dataset
-    page = write_report(connect_parquet(out / "parquet"), synthetic_dir, tmp_path / "r.html",
-                        max_plan_pages=2).read_text(encoding="utf-8")
-    assert page.count('<article class="plan-page"') == 2
-    assert 'id="plan-000_fb34435fc2fada6a"' in page and 'id="plan-004_65f01fc30d0adf68"' not in page
-    assert "only the first 2 plans have a page" in page
-    assert page.count("Vĩnh Thuận") >= 2 and page.endswith("</main></body></html>")  # whole, listed anyway
 
 
 def test_table_sheets_written_as_xml_read_back_like_the_write_api(tmp_path):
@@ -631,69 +602,6 @@ def test_table_sheets_written_as_xml_read_back_like_the_write_api(tmp_path):
     rows = list(fast["whole"].iter_rows(values_only=True))
     assert rows[2][0] == "a & b < c > d" and rows[4][0] == "  lề trái" and rows[1][0].startswith("- Tăng")
     assert list(fast["cut"].iter_rows(values_only=True))[-1][0] == "cut here"
-
-
-def _displacy_reference(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """What render_text produced when it built a spaCy Doc per line and called displaCy on it."""
-    import re as _re
-
-    import spacy
-    from spacy import displacy
-    from spacy.tokens import Doc, Span
-
-    from pipeline.exports.report import KIND_COLOURS, _span_renderer
-
-    _, options = _span_renderer()
-    vocab = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}}).vocab
-    parts, pos = [], 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        inside = [(max(s, start) - start, min(e, end) - start, k) for s, e, k in sorted(spans) if s < end and e > start]
-        if not line.strip():
-            continue
-        if not inside:
-            parts.append(f'<div class="line">{html.escape(line)}</div>')
-            continue
-        cuts = {c for s, e, _ in inside for c in (s, e)}
-        words, bounds = [], []
-        for m in _re.finditer(r"\S+", line):
-            pieces = [m.start(), *sorted(c for c in cuts if m.start() < c < m.end()), m.end()]
-            for a, b in zip(pieces, pieces[1:], strict=False):
-                words.append(line[a:b])
-                bounds.append((a, b))
-        doc = Doc(vocab, words=words, spaces=[True] * len(words))
-        doc_spans = []
-        for s, e, kind in inside:
-            first = next((i for i, (a, _) in enumerate(bounds) if a >= s), None)
-            last = max((i for i, (_, b) in enumerate(bounds) if b <= e), default=None)
-            if first is not None and last is not None and last >= first:
-                doc_spans.append(Span(doc, first, last + 1, label=KIND_COLOURS[kind][0]))
-        doc.spans["sc"] = doc_spans
-        parts.append(displacy.render(doc, style="span", options=options, page=False, jupyter=False).strip())
-    return "".join(parts)
-
-
-def test_plan_text_highlighting_is_what_displacy_renders():
-    """render_text feeds displaCy's span renderer tokens and spans directly (no Doc per line, for speed);
-    its HTML must stay what displacy.render gives for the same line as a spaCy Doc."""
-    from pipeline.exports.report import render_text
-
-    text = ("KẾ HOẠCH\n\nThực hiện Kế hoạch số 208/KH-UBND ngày 09/06/2021 của Ủy ban nhân dân tỉnh về Thực hiện "
-            "Nghị quyết số 07/2021/NQ-HĐND ngày 26/4/2021 của Hội đồng nhân dân tỉnh;\n"
-            "- Sở Lao động - TBXH (b/c);\n<b>&</b> không có giá trị")
-    cite = text.index("Kế hoạch số 208")
-    nq = text.index("Nghị quyết số")
-    agency = text.index("Sở Lao động")
-    spans = [(cite, cite + len("Kế hoạch số 208/KH-UBND"), "citations"),
-             (cite + 12, cite + 15, "targets"),  # inside a token and overlapping another span
-             (nq, nq + len("Nghị quyết số 07/2021/NQ-HĐND"), "citations"),
-             (text.index("ngày 26/4/2021"), text.index("ngày 26/4/2021") + 14, "deadlines"),
-             (agency, agency + len("Sở Lao động - TBXH"), "agencies"),
-             (nq + 5, agency + 3, "agencies")]  # runs over a line break
-    html_out = render_text(text, spans)
-    assert html_out == _displacy_reference(text, spans)
-    assert html_out.count('class="hl"') > 10 and "&lt;b&gt;&amp;&lt;/b&gt;" in html_out
 
 
 def test_string_cells_in_arrow_match_the_one_cell_encoder():
