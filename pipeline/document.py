@@ -205,7 +205,7 @@ class Document:
         """The per-document record of the contract (plus extra fields)."""
         from pipeline import __version__
 
-        return {
+        record = {
             "doc_id": self.doc_id,
             "source": self.source,
             "format": self.format,
@@ -221,6 +221,9 @@ class Document:
             "targets": [asdict(t) for t in self.targets],
             "warnings": list(self.warnings),
         }
+        if self.raw is not None and self.raw.ocr:  # a scanned PDF: which pages OCR read, how sure it was
+            record["ocr"] = dict(self.raw.ocr)
+        return record
 
 
 def iter_spans(record: dict[str, Any]):

@@ -83,11 +83,30 @@ def _read_open_pdf(pdf, path: Path) -> RawDocument:
             page.close()
     finally:
         plumber.close()
+    ocr_info = _ocr(path, scans, pages, warnings) if scans else None
     if n > MAX_PDF_PAGES:
         warnings.append(f"only the first {MAX_PDF_PAGES} of {n} pages were read")
     text = layout.join_pages([p or layout.PageText([], [], [], False, False, False) for p in pages])
     _check_text(text, n, scanned=bool(scans))
-    return RawDocument(source=str(path), format="pdf", text=text, pages=n, warnings=warnings)
+    return RawDocument(source=str(path), format="pdf", text=text, pages=n, warnings=warnings, ocr=ocr_info)
+
+
+def _ocr(path: Path, scans: list[int], pages: list, warnings: list[str]) -> dict | None:
+    """OCR the scanned pages into `pages`; without Tesseract, a PDF with enough text elsewhere
+    keeps it (with a warning), a scan alone is an error."""
+    from pipeline.reading import ocr
+
+    if ocr.tessdata() is None:
+        letters = sum(c.isalpha() for p in pages if p for c in " ".join(p.body))
+        if letters < 20 * MIN_PAGE_LETTERS:
+            raise UnreadableFile(ocr.MISSING, ocr.MISSING_HINT)
+        warnings.append(f"{len(scans)} scanned page(s) not read: {ocr.MISSING[len('scanned PDF: '):]}")
+        return None
+    done = ocr.ocr_pages(path, scans)
+    for i, page_text in done.pages.items():
+        pages[i] = page_text
+    warnings.append(done.warning())
+    return done.summary()
 
 
 def _check_text(text: str, n: int, scanned: bool) -> None:
@@ -96,7 +115,7 @@ def _check_text(text: str, n: int, scanned: bool) -> None:
         raise UnreadableFile("the PDF's fonts have no Unicode mapping, so its text cannot be extracted",
                              "run OCR first, e.g. ocrmypdf --force-ocr -l vie in.pdf out.pdf")
     if letters < 20 * min(n, 3):
-        what = "it is a scan" if scanned else "it has no text layer"
+        what = "it is a scan and OCR found no text in it" if scanned else "it has no text layer"
         raise UnreadableFile(f"the PDF has no extractable text ({what})", _OCR_HINT)
 
 

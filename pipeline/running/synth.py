@@ -234,3 +234,35 @@ def render_docx(text: str, path: str | Path, *, numbering: bool = True, font: st
     out = Path(path)
     document.save(str(out))
     return out
+
+
+# ---------------------------------------------------------------- scans
+
+def render_scan(pdf: str | Path, path: str | Path, *, dpi: int = 200, angle: float = 0.6, noise: float = 12.0,
+                jpeg_quality: int = 70, seed: int = 0) -> Path:
+    """Write `pdf` as an office scanner would copy it: each page a greyscale JPEG picture at
+    `dpi`, turned by `angle` degrees, with grain of `noise` grey levels; no text layer."""
+    import io
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    pages: list[Image.Image] = []
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for k, page in enumerate(doc):
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            image = image.rotate(angle * (1 if k % 2 == 0 else -0.7), resample=Image.BICUBIC, expand=False,
+                                 fillcolor=255)
+            grain = rng.normal(0.0, noise, (image.height, image.width))
+            image = Image.fromarray(np.clip(np.asarray(image, dtype=np.float32) + grain, 0, 255).astype(np.uint8))
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=jpeg_quality)
+            pages.append(Image.open(io.BytesIO(buffer.getvalue())))
+    finally:
+        doc.close()
+    out = Path(path)
+    pages[0].save(str(out), "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
+    return out
