@@ -184,6 +184,15 @@ def test_date_written_after_the_issuer():
     assert (c.number, c.date, c.issuer) == ("3125/VPCP-KGVX", "2022-05-12", "Văn phòng Chính phủ")
 
 
+@pytest.mark.parametrize("sentence, name, number, date", [
+    ("Căn cứ Luật Trẻ em số 102/2016/QH13 ngày 05/4/2016;", "Luật Trẻ em", "102/2016/QH13", "2016-04-05"),
+    ("Căn cứ Luật Đất đai số 45/2013/QH13 ngày 29/11/2013;", "Luật Đất đai", "45/2013/QH13", "2013-11-29"),
+])
+def test_law_name_followed_by_its_number(sentence, name, number, date):
+    c = only(sentence)
+    assert (c.type, c.name, c.number, c.date) == ("Luật", name, number, date)
+
+
 def test_law_named_by_number_and_name_is_one_instrument():
     cits = cite("quy định tại Luật số 102/2016/QH13 của Quốc hội Luật Trẻ em; thực hiện Luật Trẻ em")
     assert {c.number for c in cits} == {"102/2016/QH13"}

@@ -297,6 +297,23 @@ def _find_unlisted(text: str, folded: str, taken: list[Mention]) -> list[Mention
     return out
 
 
+def _with_number(text: str, folded: str, mention: Mention) -> bool:
+    """"Luật Trẻ em số 102/2016/QH13 ngày 05/4/2016": the name and its number are one full mention."""
+    intro = _NUMBER_INTRO.match(folded, mention.end)
+    if intro is None or intro.end() == mention.end:
+        return False
+    at = intro.end()
+    spans = find_symbols(text[at:at + 80], folded[at:at + 80])
+    if not spans or spans[0][0] != 0 or spans[0][2]:
+        return False
+    sym = parse_symbol(text[at:at + spans[0][1]], at)
+    if sym is None or sym.year is None:
+        return False
+    mention.kind, mention.symbol, mention.end = "full", sym, at + spans[0][1]
+    _complete(text, folded, mention, mention.end)
+    return True
+
+
 def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
     regex, entries, not_after = _named_laws()
     out = _find_amending(text, folded, taken)
@@ -313,6 +330,9 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
             printed = written[:1].upper() + written[1:]
         mention = Mention("named", law.type, m.start(), m.end(), name=printed,
                           law_number=law.number, registry_name=law.name)
+        if _with_number(text, folded, mention):
+            out.append(mention)
+            continue
         date, year, end = _date_after(folded, m.end())
         if date is None and year is None:
             ym = _YEAR_INTRO.match(folded, m.end())
@@ -326,6 +346,9 @@ def _find_named(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
         mention.end = max(mention.end, end)
         out.append(mention)
     for mention in _find_unlisted(text, folded, [*taken, *out]):
+        if _with_number(text, folded, mention):
+            out.append(mention)
+            continue
         date, year, end = _date_after(folded, mention.end)
         mention.date, mention.year, mention.end = date, year, max(mention.end, end)
         out.append(mention)
