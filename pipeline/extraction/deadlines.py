@@ -10,6 +10,7 @@ no year.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass
 from functools import cache
@@ -142,7 +143,7 @@ def _excluded(folded: str, d: DateMatch, cited: list[tuple[int, int]], issue_dat
               front_end: int) -> bool:
     """Dates of cited instruments, the issue date, banners and statistics references."""
     cfg = _config()
-    if any(a <= d.start < b for a, b in cited):
+    if _inside(cited, d.start):
         return True
     if issue_date and d.iso == issue_date:
         return True
@@ -193,6 +194,7 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     folded = matching_form(text) if folded is None else folded
     if cited is None:
         cited = [(m.start, m.end) for m in find_mentions(text, folded)]
+    cited = _merged(cited)
     front_end = body_start(folded, tree)
     year = find_plan_year(folded, meta, tree) if plan_year is None else plan_year
     dates = [d for d in find_dates(folded) if not _excluded(folded, d, cited, meta.issue_date, front_end)]
@@ -323,8 +325,9 @@ def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[Date
                      cited: list[tuple[int, int]], reference: int | None, year: int | None) -> list[Deadline]:
     """ "hoàn thành trong tháng 11/2025" (day null), "Quý III/2024" (its last day), "| Tháng 6/2024 |"."""
     out = []
+    date_spans = _merged([(d.start, d.end) for d in dates])
     for m in _config()["month"].finditer(folded):
-        if any(d.start <= m.start() < d.end for d in dates) or any(a <= m.start() < b for a, b in cited):
+        if _inside(date_spans, m.start()) or _inside(cited, m.start()):
             continue  # "ngày 19 tháng 02 năm 2025" is a date; a cited instrument's month is not due
         if _config()["not_after"].search(folded[max(0, m.start() - _WINDOW):m.start()].rsplit("\n", 1)[-1]):
             continue  # "thống kê đến tháng 11-2018": the time of a figure
@@ -340,16 +343,37 @@ def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[Date
     return out
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with the overlapping ones joined, for `_inside`."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` lies in one of the merged `spans` (a bisect, not a scan)."""
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
 def _without_repeated_paragraphs(folded: str, found: list[Deadline]) -> list[Deadline]:
     """A paragraph a web copy repeats word for word gives its deadlines once."""
-    seen, out = set(), []
+    newlines = [m.start() for m in re.finditer(r"\n", folded)]
+    line_keys: dict[int, str] = {}  # each line's words, joined once
+    seen: dict[tuple, int] = {}  # (line, date, kind) -> the line where it was first read
+    out = []
     for d in found:
-        line_start = folded.rfind("\n", 0, d.start) + 1
-        line_end = folded.find("\n", d.end)
-        line = " ".join(folded[line_start:line_end if line_end >= 0 else len(folded)].split())
-        key = (line, d.year, d.month, d.day, d.kind)
-        if key not in seen:
-            seen.add(key)
+        k = bisect.bisect_left(newlines, d.start)
+        if k not in line_keys:
+            start = newlines[k - 1] + 1 if k else 0
+            end = newlines[k] if k < len(newlines) else len(folded)
+            line_keys[k] = " ".join(folded[start:end].split())
+        key = (line_keys[k], d.year, d.month, d.day, d.kind)
+        if seen.setdefault(key, k) == k:  # the same line may name a date twice; another copy of it may not
             out.append(d)
     return out
 

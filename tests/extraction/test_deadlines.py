@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,6 +150,27 @@ def test_past_periods_and_effective_dates_are_background():
 def test_a_repeated_paragraph_gives_its_deadlines_once():
     para = "Chiến dịch được triển khai trong 02 ngày 05 – 06/6/2024 trên địa bàn tỉnh."
     assert len(deadlines(para + "\n   " + para, Metadata(year=2024))) == 2
+    # one paragraph naming a date twice keeps both mentions
+    text = "Các xã báo cáo trước ngày 15/6/2024; các trường học báo cáo trước ngày 15/6/2024."
+    assert len(deadlines(text)) == 2
+
+
+def _cpu_seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        extract_deadlines(text, SectionTree(), Metadata())
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_time_grows_linearly_on_a_long_hostile_line():
+    """Issue 19: a ratio of two sizes, not a time limit (linear work gives ~4, quadratic ~16)."""
+    unit = "hoàn thành trong tháng 6/2024 theo Quyết định số 12/QĐ-UBND ngày 01/02/2024 "
+    _cpu_seconds(unit * 50)
+    small, large = _cpu_seconds(unit * 500), _cpu_seconds(unit * 2000)
+    assert len(deadlines(unit * 20)) == 20
+    assert large / small < 9, (small, large)
 
 
 def test_a_month_without_a_day_is_a_deadline_with_day_null():
