@@ -141,6 +141,7 @@ class _Found:
     sector: str
     levels: list[str]
     name: str
+    bare: bool = False  # no level in the name nor after it: the plan's level was taken
 
 
 @cache
@@ -393,7 +394,8 @@ def find_mentions(text: str, plan_level: str | None, year: int | None = None) ->
             else:
                 levels = [plan_level or "province"]
         span_end = suffix_end if suffix else end
-        out.append(_Found(start, span_end, entry.sector, levels, squash(text[start:span_end])))
+        bare = not suffix and not entry.level
+        out.append(_Found(start, span_end, entry.sector, levels, squash(text[start:span_end]), bare))
         taken_until = span_end
     return out
 
@@ -758,6 +760,24 @@ def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[
                 roles[k] = "lead"
 
 
+def _levels_from_subject(folded: str, found: list[_Found], roles: list[str | None]) -> None:
+    """A bare body ("Công an", "Đoàn Thanh niên") in a clause led by a committee of one level works at
+    that level: "UBND các xã, thị trấn chỉ đạo Công an, Đoàn Thanh niên ..." (commune)."""
+    for i, f in enumerate(found):
+        if not f.bare or roles[i] not in RESPONSIBLE_ROLES:
+            continue
+        clause = _sentence_start(folded, f.start)
+        j, same_list = i - 1, True  # same_list: found[j] is in f's own list ("UBND các xã, Công an")
+        while j >= 0 and found[j].start >= clause:
+            g = found[j]
+            same_list = same_list and _gap_is_filler(folded, g.end, found[j + 1].start)
+            if (not same_list and g.sector == "people_committee" and roles[j] == "lead" and not g.bare
+                    and len(g.levels) == 1):
+                f.levels = list(g.levels)
+                break
+            j -= 1
+
+
 def _own_keys(meta: Metadata, plan_level: str | None) -> tuple[set[str], set[str]]:
     """"sector/level" of the voice the plan speaks in: (always, when it commands).
 
@@ -790,6 +810,7 @@ def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: st
     roles = _roles(text, folded, found, tree)
     _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level), _background_spans(folded, tree))
     _closing_articles(folded, found, roles)
+    _levels_from_subject(folded, found, roles)
     excluded = _excluded_spans(folded)
     out: list[AgencyMention] = []
     for f, role in zip(found, roles, strict=True):

@@ -292,6 +292,15 @@ def test_theo_chuc_nang_nhiem_vu_between_the_subject_and_its_task() -> None:
     assert found("Trung tâm Y tế huyện có 5 bác sĩ nhi khoa.", "district") == set()
 
 
+def test_a_bare_body_works_at_the_level_of_the_committee_leading_its_clause() -> None:
+    sent = "UBND các xã, thị trấn chỉ đạo Công an, Đoàn Thanh niên tổ chức tuần tra các điểm có nguy cơ đuối nước."
+    assert found(sent, "district") == {("people_committee", "commune", "lead"), ("police", "commune", "lead"),
+                                       ("youth_union", "commune", "lead")}
+    # a body in the committee's own list keeps the plan's level
+    sent = "Ngoài ra, UBND các huyện, Mặt trận Tổ quốc các cấp theo chức năng, nhiệm vụ tuyên truyền về quyền trẻ em."
+    assert ("fatherland_front", "province", "lead") in found(sent, "province")
+
+
 def test_xet_de_nghi_cua_is_not_a_request() -> None:
     sent = ("Xét đề nghị của Phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 71/TTr-LĐTBXH "
             "ngày 09/4/2024")  # 003
