@@ -34,7 +34,9 @@ def test_notebook_runs_on_the_processed_data(tmp_path, monkeypatch):
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
-    assert "4 plans from" in text
+    assert "4 plans from" in text and "(0 copies set aside)" in text
     assert "Luật Trẻ em" in text  # the shared instrument
     assert "< 9.5 per_1000" in text  # a target, side by side
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the plot
+    assert "Phòng, chống đuối nước" in text  # themes by their Vietnamese label
+    assert "tasks," in text and "citations" in text  # process_file on a sample plan
