@@ -384,6 +384,15 @@ def test_carrying_out_phrase_of_a_cited_decision_is_not_the_plans():
     assert {c.relation for c in cite(text)} == {"cites"}
 
 
+def test_summary_content_after_the_reported_document_cites():
+    """What a summary lists after the reported document is its content, not what it carries out."""
+    text = ("Thực hiện Văn bản số 793/LĐTBXH-TE ngày 29/02/2024 của Bộ Lao động - Thương binh và Xã hội, UBND tỉnh "
+            "vừa ban hành Văn bản số 1180/UBND-VX ngày 09/5/2024 chỉ đạo công tác trẻ em năm 2024, tập trung vào "
+            "các nội dung sau: tiếp tục triển khai hiệu quả Luật Trẻ em, Nghị định số 56/2017/NĐ-CP.")
+    assert [(c.number or c.name, c.relation) for c in cite(text)] == [
+        ("793/LĐTBXH-TE", "implements"), ("Luật Trẻ em", "cites"), ("56/2017/NĐ-CP", "cites")]
+
+
 @pytest.mark.parametrize("text, relations", [
     ("Căn cứ Quyết định số 1863/QĐ-TTg ngày 23/12/2019 của Thủ tướng Chính phủ về việc phê duyệt Kế hoạch hành "
      "động quốc gia,\nUBND tỉnh xây dựng Kế hoạch triển khai thực hiện Quyết định số 1863/QĐ-TTg của Thủ tướng "

@@ -16,7 +16,7 @@ import regex as re
 from pipeline.document import Citation, Metadata, SectionTree
 from pipeline.extraction.citations.find import type_words
 from pipeline.extraction.citations.issuers import issuer_level, localize
-from pipeline.extraction.citations.layout import body_start, own_numbers
+from pipeline.extraction.citations.layout import body_start, own_numbers, reported_document
 from pipeline.extraction.citations.models import Mention
 from pipeline.extraction.citations.named import approved_decisions
 from pipeline.extraction.citations.programmes import programme_links
@@ -156,6 +156,26 @@ def _resolve_short(short: Mention, numbered: list[Mention]) -> Mention | None:
     return before[-1] if before else cands[0]
 
 
+_SENTENCE_END = re.compile(r"[.:](?=\s)|\n[ \t]*\n")
+
+
+def _front_end(text: str, folded: str, tree: SectionTree) -> int:
+    """End of the front matter; in a summary, the sentence (up to a colon) that reports the document.
+
+    A summary has no sections: what it says after the reported document
+    ("… tập trung vào các nội dung sau: tiếp tục triển khai Luật Trẻ em …")
+    is the document's content, not what it was issued to carry out.
+    """
+    end = body_start(folded, tree)
+    if tree.sections:
+        return end
+    reported = reported_document(text, folded)
+    if reported is not None:
+        stop = _SENTENCE_END.search(folded, reported[1])
+        end = min(end, stop.end() if stop else len(folded))
+    return end
+
+
 def _sources(mentions: list[Mention], numbered: list[Mention], is_own, folded: str) -> list[tuple[Mention, Mention, bool]]:
     """(mention, the instrument it stands for, short_form) of every mention that is a citation."""
     by_number = {norm_number(m.number): m for m in numbered if m.number}
@@ -205,7 +225,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
         if src.issuer:
             issuers.setdefault(_key(src), src.issuer)
 
-    front_end = body_start(folded, tree)
+    front_end = _front_end(text, folded, tree)
     clauses = _front_modes(folded, front_end)
     approving = programme_links(folded, front_end, numbered, mentions) | _carried_out(folded, front_end, mentions)
     relations: dict[str, str] = {}
