@@ -19,7 +19,7 @@ from pipeline.document import RawDocument
 from pipeline.errors import UnreadableFile
 from pipeline.knowledge.loader import load_yaml
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".rtf"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm"}
 
 # Limits that keep one hostile file from eating the machine.
 MAX_TEXT_BYTES = 50 * 1024 * 1024
@@ -61,6 +61,10 @@ def read(path: str | Path) -> RawDocument:
     for magic, what, hint in _OTHER_FORMATS:
         if head.startswith(magic):
             raise UnreadableFile(f"the file is {what}, not a plan text, PDF or .docx", hint)
+    if _is_web_page(p):
+        from pipeline.reading.webpage import read_html
+
+        return read_html(p)
     if size > MAX_TEXT_BYTES:
         raise UnreadableFile(f"the text file is too large ({size // 2**20} MB)", "split it into one file per plan")
     fmt = "md" if p.suffix.lower() == ".md" else "txt"
@@ -98,6 +102,14 @@ def read_odt(p: Path) -> RawDocument:
     from pipeline.reading.office import read_office
 
     return read_office(p, "odt")
+
+
+def _is_web_page(p: Path) -> bool:
+    """HTML by its first bytes, or a .htm/.html file whose first bytes are a tag."""
+    from pipeline.reading.webpage import looks_like_html
+
+    head = _peek(p, 1024)
+    return looks_like_html(head) or (p.suffix.lower() in (".htm", ".html") and head.lstrip()[:1] == b"<")
 
 
 def _peek(p: Path, n: int) -> bytes:

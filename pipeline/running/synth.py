@@ -266,3 +266,54 @@ def render_scan(pdf: str | Path, path: str | Path, *, dpi: int = 200, angle: flo
     out = Path(path)
     pages[0].save(str(out), "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
     return out
+
+
+# ---------------------------------------------------------------- HTML
+
+def render_html(text: str, path: str | Path, *, chrome: bool = True) -> Path:
+    """Write `text` as a provincial portal's web page: the plan in an article (headings, lists,
+    paragraphs, tables of tasks as <table>), with the site's menu, breadcrumb, sidebar, share
+    bar and footer around it when `chrome` (the words: resources/synth.yaml `portal`)."""
+    from html import escape as esc
+
+    from pipeline.knowledge.loader import load_yaml
+    from pipeline.parsing import tables
+
+    body: list[str] = []
+    list_open = False
+    for ln in plan_lines(text):
+        item = _BULLET.match(ln.text)
+        if item and not list_open:
+            body.append("<ul>")
+        elif not item and list_open:
+            body.append("</ul>")
+        list_open = bool(item)
+        if item:
+            body.append(f"<li>{esc(item.group(2) if item.group(1) == '-' else ln.text)}</li>")
+        elif tables.is_row(ln.text):
+            cells = "".join(f"<td>{esc(c.strip())}</td>" for c in ln.text.strip().strip("|").split("|"))
+            body.append(f"<table border='1'><tr>{cells}</tr></table>")
+        elif _ROMAN.match(ln.text) or (ln.bold and ln.text.isupper()):
+            body.append(f"<h2>{esc(ln.text)}</h2>")
+        else:
+            body.append(f"<p>{'<strong>' + esc(ln.text) + '</strong>' if ln.bold else esc(ln.text)}</p>")
+    if list_open:
+        body.append("</ul>")
+    article = "\n".join(body).replace("</table>\n<table border='1'>", "\n")
+    page = f"<article class='news-detail'>\n{article}\n</article>"
+    if chrome:
+        portal = load_yaml("synth.yaml")["portal"]
+        menu = "".join(f"<li><a href='#'>{esc(m)}</a></li>" for m in portal["menu"])
+        crumbs = " » ".join(f"<a href='#'>{esc(c)}</a>" for c in portal["breadcrumb"])
+        side = "".join(f"<li><a href='#'>{esc(s)}</a></li>" for s in portal["sidebar"])
+        foot = "".join(f"<p>{esc(f)}</p>" for f in portal["footer"])
+        page = (f"<header><div class='logo'>{esc(portal['site'])}</div><nav><ul>{menu}</ul></nav></header>\n"
+                f"<div class='breadcrumb'>{crumbs}</div>\n<div class='container'><div class='main'>{page}\n"
+                f"<div class='share'>{esc(portal['share'])}</div></div>\n"
+                f"<aside class='sidebar'><h3>{esc(portal['sidebar_title'])}</h3><ul>{side}</ul></aside></div>\n"
+                f"<footer>{foot}</footer>")
+    html = (f"<!DOCTYPE html>\n<html lang='vi'><head><meta charset='utf-8'><title>{esc(plan_lines(text)[0].text)}</title>"
+            f"<script>var ga = 1;</script><style>body {{ font-family: serif; }}</style></head>\n<body>\n{page}\n</body></html>\n")
+    out = Path(path)
+    out.write_text(html, encoding="utf-8")
+    return out
