@@ -128,6 +128,11 @@ def test_reported_document_number_is_not_a_citation(summary, cited):
     assert [c.number for c in cite(summary)] == cited
 
 
+def test_reported_document_is_own_even_where_metadata_read_less_of_it():
+    text = "Sở Giáo dục và Đào tạo ban hành văn bản số 512/SGD&ĐT-HSSV ngày 25/8/2025 về an toàn giao thông."
+    assert cite(text, Metadata(number="512/SGD")) == []
+
+
 def test_page_titled_by_its_document():
     text = ("Kế hoạch 182/KH-UBND 2022 Chương trình can thiệp giảm tử vong trẻ em dưới 5 tuổi\n"
             "Thực hiện Quyết định số 1493/QĐ-TTg ngày 10/9/2021 của Thủ tướng Chính phủ")

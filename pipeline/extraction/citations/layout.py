@@ -95,11 +95,10 @@ def reported_document(text: str, folded: str) -> tuple[int, int] | None:
 
 
 def own_numbers(text: str, folded: str, meta: Metadata | None) -> set[str]:
-    """Comparison forms of the document's own number: metadata, else its header lines, else
-    the number of the document a summary reports on."""
+    """Comparison forms of the document's own number: metadata and its header lines; without a
+    header line, also the number of the document a summary reports on (kept whole: "765/SGD&ĐT-HSSV"
+    even where another stage read less of it)."""
     out: set[str] = set()
-    if meta is not None and meta.number:
-        out.add(norm_number(meta.number))
     # the header is near the top; site banners may put a numbered line before it
     limit = max(body_start(folded, None), min(len(folded), 3000))
     symbols = {a: b for a, b, _ in find_symbols(text[:limit], folded[:limit])}
@@ -107,7 +106,10 @@ def own_numbers(text: str, folded: str, meta: Metadata | None) -> set[str]:
         end = symbols.get(m.end())
         if end is not None:
             out.add(norm_number(text[m.end():end]))
-    if not out:
+    header = bool(out)
+    if meta is not None and meta.number:
+        out.add(norm_number(meta.number))
+    if not header:
         reported = reported_document(text, folded)
         if reported is not None:
             out.add(norm_number(text[reported[0]:reported[1]]))
