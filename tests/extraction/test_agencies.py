@@ -552,7 +552,9 @@ def _regex_reach(monkeypatch, text: str) -> int:
     return reach[0]
 
 
-@pytest.mark.parametrize("unit", ["Sở trẻ em đạt 95% ", "giao Sở Y tế, ", "Sở Y tế, ", "Đề nghị UBND các xã, phường "])
+@pytest.mark.parametrize("unit", ["Sở trẻ em đạt 95% ", "giao Sở Y tế, ", "Sở Y tế, ", "Đề nghị UBND các xã, phường ",
+                                  "Theo đó, Sở Y tế Hà Nội sẽ tổ chức ", "UBND các xã chỉ đạo Công an, ",
+                                  "Điều 3. Giám đốc Sở Y tế chịu trách nhiệm thi hành Quyết định này. "])
 def test_matching_is_linear_on_long_hostile_lines(monkeypatch, unit: str) -> None:
     # issue 19: one line of a unit repeated thousands of times; twice the text, about twice the work
     small, large = _regex_reach(monkeypatch, unit * 1500), _regex_reach(monkeypatch, unit * 3000)
