@@ -218,6 +218,15 @@ def _clause_bounds(folded: str) -> list[int]:
 
 
 _DATE_OR_SYMBOL = re.compile(r"[ \t]*[/\-–.,:)]\s*\d")
+# Patterns of every value's reading, compiled once (no cue words in them)
+_SPACES = re.compile(r"\s+")
+_UNCLOSED_BRACKET_END = re.compile(r"\s*\([^()]*$")
+_BRACKET_END = re.compile(r"\s*\([^()]*\)\s*$")
+_BRACKETS = re.compile(r"\([^()]*\)")
+_WORD = re.compile(r"\w+")
+_SPACES_OR_ESCAPES = re.compile(r"(?:\s|\\[rnt])+")
+_NOUN_WORDS = re.compile(r"(?:[ \t]+[^\W\d_]+){1,4}")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _WORD_NEXT = re.compile(r"[/\w]")
 
 
@@ -258,7 +267,7 @@ def _is_money_goal(folded: str, v: _Value, seg: str) -> bool:
 def _direction(region: str) -> str | None:
     rx, table, not_rx = _direction_rx()
     masked = not_rx.sub(lambda m: " " * len(m.group(0)), region)
-    found = [table[re.sub(r"\s+", " ", m.group("d"))] for m in rx.finditer(masked)]
+    found = [table[_SPACES.sub(" ", m.group("d"))] for m in rx.finditer(masked)]
     strong = [d for d in found if d != "reach"]
     if strong:
         return strong[-1]
@@ -285,14 +294,14 @@ def _clean_indicator(text: str, folded: str, a: int, b: int) -> str | None:
             break
         b = a + cut.start()
     phrase = text[a:b]
-    phrase = re.sub(r"\s*\([^()]*$", "", phrase)  # an unclosed "(dưới 2.500 gram" at the cut
-    phrase = re.sub(r"\s*\([^()]*\)\s*$", "", phrase)
+    phrase = _UNCLOSED_BRACKET_END.sub("", phrase)  # an unclosed "(dưới 2.500 gram" at the cut
+    phrase = _BRACKET_END.sub("", phrase)
     phrase = phrase.strip(" \t\n,;:-–*()")
-    if len(re.findall(r"\w+", phrase)) < 2:
+    if len(_WORD.findall(phrase)) < 2:
         return None
     if phrase[:1].isupper() and phrase[1:2].islower():
         phrase = phrase[0].lower() + phrase[1:]
-    return re.sub(r"(?:\s|\\[rnt])+", " ", phrase).strip()
+    return _SPACES_OR_ESCAPES.sub(" ", phrase).strip()
 
 
 def _indicator_after(text: str, folded: str, start: int, stop: int) -> str | None:
@@ -540,7 +549,7 @@ def _read_comparator(c: _Candidate) -> bool:
     c.comp_m = rx["comparator"].search(c.seg) if c.seg else None
     c.comp_start = v.start
     if c.comp_m:
-        c.comparator, c.fixed_dir = _comparator_table()[re.sub(r"\s+", " ", c.comp_m.group("c"))]
+        c.comparator, c.fixed_dir = _comparator_table()[_SPACES.sub(" ", c.comp_m.group("c"))]
         c.comp_start = c.seg_start + c.comp_m.start()
     if v.bound == "low":
         c.comparator = ">="
@@ -557,7 +566,7 @@ def _read_indicator(c: _Candidate) -> bool:
     """Before the value, else inherited ("... và dưới 10%"), else after it; no indicator, no target."""
     rx, v, text, folded = _rx(), c.v, c.text, c.folded
     indicator = None if v.bound == "high" else _clean_indicator(text, folded, c.seg_start, c.comp_start)
-    measure_only = indicator and not re.sub(rx["indicator_word"], "", fold(indicator)).strip()
+    measure_only = indicator and not rx["indicator_word"].sub("", fold(indicator)).strip()
     if indicator and (measure_only or not rx["indicator_word"].search(folded, c.seg_start, c.comp_start)):
         # "…, đảm bảo 100% trẻ em là người bị hại …": the phrase after names it
         after = _indicator_after(text, folded, v.end, c.window_end) if v.bound is None else None
@@ -582,7 +591,7 @@ def _read_indicator(c: _Candidate) -> bool:
 
 
 def _without_brackets(s: str) -> str:
-    return re.sub(r"\([^()]*\)", " ", s)
+    return _BRACKETS.sub(" ", s)
 
 
 def _read_list_comparator(c: _Candidate) -> bool:
@@ -643,9 +652,9 @@ def _read_qualifier(c: _Candidate) -> bool:
         c.qualifier = c.text[b.start("b"):b.end("b")].strip()
         c.end = b.end()
     if c.unit == "count":
-        noun = re.match(r"(?:[ \t]+[^\W\d_]+){1,4}", folded[c.end:c.window_end])
+        noun = _NOUN_WORDS.match(folded, c.end, c.window_end)
         if noun:
-            c.end += noun.end()
+            c.end = noun.end()
     return True
 
 
@@ -713,7 +722,7 @@ def _carried_year(c: _Candidate) -> int | None:
     if last is None or not last.year_led or last.target.target_year is None:
         return None
     gap = c.folded[last.target.end:c.v.start]
-    if len(gap) > 2 * _REACH or gap.count("\n") > 1 or re.search(r"\n[ \t]*\n", gap):
+    if len(gap) > 2 * _REACH or gap.count("\n") > 1 or _BLANK_LINE.search(gap):
         return None
     return last.target.target_year
 
