@@ -7,11 +7,10 @@ come out exactly as they do alone.
 
 from __future__ import annotations
 
-import sys
-
 import csv
 import json
 import os
+import sys
 import zipfile
 from pathlib import Path
 
