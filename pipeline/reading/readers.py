@@ -50,7 +50,7 @@ def read(path: str | Path) -> RawDocument:
     with open(p, "rb") as f:
         head = f.read(8)
     if head.startswith(b"%PDF") or (b"%PDF" in _peek(p, 1024)):
-        return read_pdf(p)
+        return _read_pdf_or_text(p, size)
     if head.startswith(b"PK"):
         return read_odt(p) if _is_odt(p) else read_docx(p)
     office = _office_kind(head, p.suffix.lower())
@@ -74,6 +74,25 @@ def read(path: str | Path) -> RawDocument:
 
 _OLE = b"\xd0\xcf\x11\xe0"
 _NOT_WORD_OLE = {".xls": "an Excel .xls workbook", ".ppt": "a PowerPoint .ppt file", ".msg": "an Outlook .msg message"}
+
+
+def _read_pdf_or_text(p: Path, size: int) -> RawDocument:
+    """A file that says "%PDF" is a PDF, unless no PDF reader can open it and it is plain text
+    (a plan that begins with those letters, or quotes a PDF header): then it is read as text."""
+    try:
+        return read_pdf(p)
+    except UnreadableFile as e:
+        if not e.reason.startswith("the PDF is damaged") or size > MAX_TEXT_BYTES:
+            raise
+        data = p.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise e from None  # binary: a damaged PDF indeed
+        text, warnings = decode_text(data)
+        fmt = "md" if p.suffix.lower() == ".md" else "txt"
+        return RawDocument(source=str(p), format=fmt, text=text, pages=1,
+                           warnings=[*warnings, "the file starts like a PDF (%PDF) but is plain text: read as text"])
 
 
 def _office_kind(head: bytes, suffix: str) -> str | None:
@@ -139,6 +158,11 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
             return _check_text(text), warnings
     if not text.strip():
         raise UnreadableFile("the file holds only blank space", "check the download or export")
+    undone = undo_double_encoding(text)
+    if undone is not None:
+        text = undone
+        warnings.append("converted from UTF-8 that had been read as Windows-1252/Latin-1 (double-encoded) "
+                        "back to Unicode")
     legacy = _legacy_convert(text)
     if legacy:
         text, enc = legacy
@@ -147,6 +171,51 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         raise UnreadableFile("the text is in an old Vietnamese font encoding that could not be converted",
                              "convert it to Unicode (e.g. Unikey's converter) and save as UTF-8")
     return _check_text(text), warnings
+
+
+_CP1252_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+@cache
+def _double_encoded() -> re.Pattern:
+    """Two characters UTF-8 bytes become when read as Windows-1252 (resources/cleaning.yaml)."""
+    return re.compile(load_yaml("cleaning.yaml")["double_encoded_pattern"])
+
+
+def undo_double_encoding(text: str) -> str | None:
+    """The text of UTF-8 that was decoded as Windows-1252 or Latin-1 and saved again ("Káº¿ hoáº¡ch"
+    -> "Kế hoạch"), line by line, losslessly; None when the text shows no such damage."""
+    pattern = _double_encoded()
+    sample = text[:20000]
+    if len(pattern.findall(sample)) < max(3, len(sample) // 1000):
+        return None
+    out: list[str] = []
+    changed = False
+    for line in text.split("\n"):
+        fixed = _utf8_from_8bit(line) if pattern.search(line) else None
+        if fixed is not None and fixed != line:
+            out.append(fixed)
+            changed = True
+        else:
+            out.append(line)
+    return "\n".join(out) if changed else None
+
+
+def _utf8_from_8bit(line: str) -> str | None:
+    """`line`'s characters as the bytes Windows-1252 (else Latin-1) gives them, decoded as UTF-8."""
+    data = bytearray()
+    for ch in line:
+        code = ord(ch)
+        if code < 0x100:
+            data.append(code)
+        elif ch in _CP1252_BYTE:
+            data.append(_CP1252_BYTE[ch])
+        else:
+            return None  # a character no 8-bit reading of UTF-8 gives: not double-encoded
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -276,7 +345,8 @@ def read_docx(path: Path) -> RawDocument:
     text = "\n".join(lines)
     if not text.strip():
         raise UnreadableFile("the .docx holds no text", "check that the plan is not an embedded image (then OCR it)")
-    return RawDocument(source=str(path), format="docx", text=text, pages=_docx_pages(path))
+    pages, warnings = _docx_pages(path)
+    return RawDocument(source=str(path), format="docx", text=text, pages=pages, warnings=warnings)
 
 
 def _check_zip(path: Path) -> None:
@@ -301,17 +371,23 @@ def _check_zip(path: Path) -> None:
                              "open it in Word and save it again as .docx") from e
 
 
-def _docx_pages(path: Path) -> int:
-    """Page count Word stored in docProps/app.xml (1 when absent)."""
+MAX_DOCX_PAGES = 100_000  # more than any plan: a larger count in docProps/app.xml is a lie
+
+
+def _docx_pages(path: Path) -> tuple[int, list[str]]:
+    """Page count Word stored in docProps/app.xml (1 when absent or not believable), and a warning."""
     try:
         with zipfile.ZipFile(path) as z:
             if "docProps/app.xml" in z.namelist() and z.getinfo("docProps/app.xml").file_size < 1_000_000:
-                m = re.search(rb"<Pages>(\d+)</Pages>", z.read("docProps/app.xml"))
+                m = re.search(rb"<Pages>\s*(\d+)\s*</Pages>", z.read("docProps/app.xml"))
                 if m:
-                    return max(1, int(m.group(1)))
+                    claimed = m.group(1).decode()
+                    if len(claimed) > 6 or int(claimed) > MAX_DOCX_PAGES:
+                        return 1, [f"docProps/app.xml claims {claimed[:30]} pages: not believed, page count left at 1"]
+                    return max(1, int(claimed)), []
     except (zipfile.BadZipFile, OSError):
         pass
-    return 1
+    return 1, []
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
