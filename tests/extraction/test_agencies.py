@@ -76,6 +76,7 @@ def test_names_resolve_to_sector_and_level(heading: str, level: str, expected: t
         ("Giao CA tỉnh chủ trì điều tra các vụ xâm hại", "province", ("police", "province")),
         ("Phối hợp với Đoàn TN, Hội LHPN tổ chức sinh hoạt hè", "commune", ("youth_union", "commune")),
         ("Phối hợp với BĐBP tỉnh tuyên truyền", "province", ("other", "province")),
+        ("Sở GD&ĐT yêu cầu các đơn vị, trường học thực hiện nghiêm túc", "province", ("education", "province")),
         # bare names take the plan's level
         ("6. Công an phường", "commune", ("police", "commune")),  # 002
         ("Phối hợp với Công an, các cơ quan, ban, ngành", "district", ("police", "district")),
