@@ -60,6 +60,7 @@ def _config() -> dict:
         "recurring": re.compile(rf"(?<![\w])(?:{_alts(data['recurring'])})(?![\w])"),
         "holiday": re.compile(rf"(?<![\w])(?:{_alts(data['holidays'])})(?![\w])"),
         "actions": re.compile(rf"(?<![\w])(?:{_alts(data['actions'])})(?![\w])"),
+        "past_marker": re.compile(rf"(?<![\w])(?:{_alts(data['past_markers'])})(?![\w])"),
         "strip": re.compile(rf"^(?:(?:{_alts(data['what_strip'])})(?![\w])[\s,]*)+"),
     }
 
@@ -200,7 +201,7 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     dates = [d for d in find_dates(folded) if not _excluded(folded, d, cited, meta.issue_date, front_end)]
 
     reference = _reference_year(meta.year, meta.issue_date)
-    out = _date_deadlines(text, folded, tree, dates, year, reference, front_end)
+    out = _date_deadlines(text, folded, tree, dates, year, (reference, meta.issue_date), front_end)
     out += _month_deadlines(text, folded, tree, dates, cited, reference, year)
     out.sort(key=lambda d: d.start)
     return _without_repeated_paragraphs(folded, out)
@@ -223,10 +224,17 @@ def _day_range_start(folded: str, d: DateMatch) -> tuple[int, int] | None:
     return (first, m.start()) if 1 <= first < d.day else None
 
 
+def _before_issue(d: DateMatch, issue_date: str | None) -> bool:
+    """A written date before the plan was issued is not one it sets."""
+    return bool(issue_date and d.year is not None and d.iso and d.iso < issue_date)
+
+
 def _date_deadlines(text: str, folded: str, tree: SectionTree, dates: list[DateMatch], year: int | None,
-                    reference: int | None, front_end: int) -> list[Deadline]:
-    """Deadlines and periods of the written dates; a date or period before the plan's time is background."""
+                    plan_time: tuple[int | None, str | None], front_end: int) -> list[Deadline]:
+    """Deadlines and periods of the written dates; a date or period before the plan's time
+    (`plan_time`: the metadata's reference year and issue date) is background."""
     cfg = _config()
+    reference, issue_date = plan_time
     out: list[Deadline] = []
     used: set[int] = set()
     last_end = 0
@@ -237,7 +245,7 @@ def _date_deadlines(text: str, folded: str, tree: SectionTree, dates: list[DateM
         if period is not None:
             (first, first_year), (end, end_year), ev_start = period
             used.add(end.start)
-            if reference is not None and (first_year or reference) < reference:
+            if (reference is not None and (first_year or reference) < reference) or _before_issue(end, issue_date):
                 continue  # "trẻ sinh từ 30/11/2013 đến 30/5/2018": a past period quoted as background
             what = _what(text, folded, ev_start, end.end, last_end)
             for part, kind, y in ((first, "start", first_year), (end, "end", end_year)):
@@ -252,11 +260,13 @@ def _date_deadlines(text: str, folded: str, tree: SectionTree, dates: list[DateM
             if d.start < front_end or _holiday(folded, d) or _place_date(text, d.start):
                 continue  # the front matter's bare dates are the issue date and instruments' dates
             kind, ev_start = "due", cfg["plain_day"].search(folded, max(0, d.start - 10), d.start).start()
+            if cfg["past_marker"].search(folded, d.end, _clause_bounds(folded, ev_start, d.end)[1]):
+                continue  # "Ngày 15/3/2024, UBND tỉnh đã tổ chức ...": an event reported, not set
         else:
             kind, ev_start = cue
             if d.year is None and _holiday(folded, d):
                 continue
-        if d.year is not None and reference is not None and d.year < reference:
+        if (d.year is not None and reference is not None and d.year < reference) or _before_issue(d, issue_date):
             continue  # a past date quoted as background
         what = _what(text, folded, ev_start, d.end, last_end)
         out.append(_deadline(text, folded, tree, d, d.year, kind, what, ev_start, d.end, year))

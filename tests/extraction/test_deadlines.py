@@ -208,6 +208,16 @@ def test_more_month_forms():
     assert deadlines("Tháng hành động vì trẻ em (tháng 6) và trẻ em từ 6 – 60 tháng tuổi.", Metadata(year=2024)) == []
 
 
+def test_an_event_reported_or_a_date_before_the_issue_is_not_set_by_the_plan():
+    meta = Metadata(year=2024)
+    text = "I. MỤC TIÊU\nNgày 15 tháng 6 năm 2024, tổ chức hội nghị sơ kết công tác trẻ em."
+    assert len(deadlines(text, meta)) == 1
+    assert deadlines(text.replace("tổ chức", "UBND tỉnh đã tổ chức"), meta) == []
+    issued = Metadata(year=2024, issue_date="2024-05-02")
+    assert deadlines("Các đơn vị báo cáo trước ngày 15/4/2024.", issued) == []
+    assert len(deadlines("Các đơn vị báo cáo trước ngày 15/5/2024.", issued)) == 1
+
+
 def test_a_decisions_effective_date_is_not_a_deadline():
     assert deadlines("Quyết định này có hiệu lực thi hành kể từ ngày 01/01/2025.", Metadata(year=2024)) == []
 
