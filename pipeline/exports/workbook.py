@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import math
 import numbers
+import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -378,6 +379,7 @@ def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                               "strings_to_numbers": False, "constant_memory": True})
+        book.set_properties({"created": fixed_timestamp()})  # the same bytes for the same input, run after run
         try:
             sheets = _Sheets(book)
             _guide(sheets, texts, tables)
@@ -396,6 +398,15 @@ def write_workbook(con: duckdb.DuckDBPyConnection, parquet_dir: Path, path: Path
             with _deflate_level(ZIP_LEVEL):
                 book.close()
     return path
+
+
+def fixed_timestamp() -> dt.datetime:
+    """The workbook's 'created' property: SOURCE_DATE_EPOCH when set (reproducible builds), else the zip
+    format's own epoch, 1980-01-01 (the date xlsxwriter gives every part of the file)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime(1980, 1, 1)
 
 
 def _guide(sheets: _Sheets, texts: dict, tables: list[str]) -> None:

@@ -13,7 +13,8 @@ only, except in those clashes.
 
 Outputs under `--out` are a pure function of the inputs and the pipeline: a
 run that was killed and started again, or that found everything in its cache,
-writes the same bytes as one uninterrupted run from scratch.
+writes the same bytes as one uninterrupted run from scratch (all but
+plans.duckdb, which holds the same rows in a layout DuckDB varies; README).
 """
 
 from __future__ import annotations
