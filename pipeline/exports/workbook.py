@@ -405,7 +405,7 @@ def fixed_timestamp() -> dt.datetime:
     format's own epoch, 1980-01-01 (the date xlsxwriter gives every part of the file)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     return dt.datetime(1980, 1, 1)
 
 
