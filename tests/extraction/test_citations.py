@@ -144,8 +144,12 @@ def test_page_titled_by_its_document():
 
 
 def test_document_issued_in_the_past_is_a_citation():
-    text = "Năm 2023, UBND tỉnh đã ban hành Kế hoạch số 40/KH-UBND ngày 19/02/2023 về công tác trẻ em."
+    """In a plan's body "đã ban hành" tells an earlier document; a news page says it of its own."""
+    text = ("I. KẾT QUẢ\nNăm 2023, UBND tỉnh đã ban hành Kế hoạch số 40/KH-UBND ngày 19/02/2023 về công tác trẻ "
+            "em.")
     assert [c.number for c in cite(text)] == ["40/KH-UBND"]
+    news = "UBND tỉnh đã ban hành Kế hoạch số 52/KH-UBND ngày 26/01/2024 về chăm sóc trẻ em mồ côi."
+    assert cite(news) == []
 
 
 def test_issued_document_in_a_plan_with_a_header_is_a_citation():

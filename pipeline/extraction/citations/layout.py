@@ -77,9 +77,10 @@ def reported_document(text: str, folded: str) -> tuple[int, int] | None:
         end = symbols[title.end()]
         if _DATE_AFTER.match(folded, end) is None:  # "Quyết định 23/QĐ-TTg ngày …" opens a sentence
             return title.end(), end
+    heading = _FIRST_HEADING.search(folded, 0, window)
     for m in verb.finditer(folded, 0, window):
-        if past.search(folded, max(0, m.start() - 20), m.start()):
-            continue
+        if heading and heading.start() < m.start() and past.search(folded, max(0, m.start() - 20), m.start()):
+            continue  # a plan's body telling what was issued before: a citation
         at = _NUMBER_INTRO.match(folded, m.end()).end()
         if at in symbols:
             return at, symbols[at]
