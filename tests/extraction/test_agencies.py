@@ -76,6 +76,8 @@ def test_names_resolve_to_sector_and_level(heading: str, level: str, expected: t
         ("Giao CA tỉnh chủ trì điều tra các vụ xâm hại", "province", ("police", "province")),
         ("Phối hợp với Đoàn TN, Hội LHPN tổ chức sinh hoạt hè", "commune", ("youth_union", "commune")),
         ("Phối hợp với BĐBP tỉnh tuyên truyền", "province", ("other", "province")),
+        ("Phối hợp với Ban Chỉ đạo 138 tỉnh rà soát", "province", ("other", "province")),  # not the children's one
+        ("Phối hợp với Ban Chỉ đạo công tác trẻ em tỉnh rà soát", "province", ("child_steering_committee", "province")),
         ("Sở GD&ĐT yêu cầu các đơn vị, trường học thực hiện nghiêm túc", "province", ("education", "province")),
         # bare names take the plan's level
         ("6. Công an phường", "commune", ("police", "commune")),  # 002
