@@ -478,3 +478,12 @@ def test_a_lead_line_gives_its_year_to_the_items_under_it() -> None:
     # the item of another level ("c)") is outside the lead's list
     assert [(t.value, t.target_year) for t in targets(text, year=2022)] == [
         (90.0, 2025), (95.0, 2025), (95.0, 2030), (98.0, None)]
+
+
+@pytest.mark.parametrize("sent", [
+    "- Rà soát, thống kê 100% trẻ em có hoàn cảnh đặc biệt trên địa bàn.",
+    "- Không để xảy ra tình trạng bạo lực học đường; 100% học sinh được trang bị kỹ năng sống.",
+    "- Ghi nhận 100% ý kiến, kiến nghị của trẻ em tại diễn đàn trẻ em.",
+])
+def test_situation_words_used_as_goals_keep_their_target(sent: str) -> None:
+    assert [t.value for t in targets(sent, year=2024)] == [100.0]
