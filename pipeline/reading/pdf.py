@@ -54,6 +54,8 @@ def read_pdf(path: Path) -> RawDocument:
         raise UnreadableFile(f"the PDF is damaged or truncated ({e})"[:200], "download or export it again") from e
     try:
         return _read_open_pdf(pdf, path)
+    except pdfium.PdfiumError as e:  # a page that does not load: broken page tree or content
+        raise UnreadableFile(f"the PDF is damaged or truncated ({e})"[:200], "download or export it again") from e
     finally:
         pdf.close()
 

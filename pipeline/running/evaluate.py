@@ -48,16 +48,12 @@ def _texts(folder: Path) -> Callable[[Path], list[Path]]:
     return lambda _scratch: sorted(p for p in folder.glob("*.txt") if p.name != "README.md")
 
 
-def _rendered(folder: Path, suffix: str) -> Callable[[Path], list[Path]]:
+def _rendered(folder: Path, kind: str) -> Callable[[Path], list[Path]]:
+    """The folder's texts rendered as `kind` files (synth.render_as): each reader held to the same gold."""
     def make(scratch: Path) -> list[Path]:
-        from pipeline.running.synth import render_docx, render_pdf
+        from pipeline.running.synth import render_as
 
-        out = []
-        for src in _texts(folder)(scratch):
-            target = scratch / f"{src.stem}{suffix}"
-            (render_pdf if suffix == ".pdf" else render_docx)(src.read_text(encoding="utf-8"), target)
-            out.append(target)
-        return out
+        return [render_as(kind, src.read_text(encoding="utf-8"), scratch / src.stem) for src in _texts(folder)(scratch)]
 
     return make
 
@@ -66,8 +62,15 @@ def gold_sets() -> list[GoldSet]:
     seeds_gold = SHARED / "gold" if (SHARED / "gold").is_dir() else ROOT / "tests" / "gold"
     seeds = ROOT / "data" / "raw"
     sets = [GoldSet("seeds", seeds_gold, _texts(seeds)),
-            GoldSet("seeds as PDF", seeds_gold, _rendered(seeds, ".pdf")),
-            GoldSet("seeds as DOCX", seeds_gold, _rendered(seeds, ".docx"))]
+            GoldSet("seeds as PDF", seeds_gold, _rendered(seeds, "pdf")),
+            GoldSet("seeds as DOCX", seeds_gold, _rendered(seeds, "docx")),
+            GoldSet("seeds as HTML", seeds_gold, _rendered(seeds, "html"))]
+    from pipeline.reading import ocr, office
+
+    if office.soffice():
+        sets.append(GoldSet("seeds as DOC", seeds_gold, _rendered(seeds, "doc")))
+    if ocr.tessdata():
+        sets.append(GoldSet("seeds as scans", seeds_gold, _rendered(seeds, "scan")))
     if (SHARED / "gold" / "dev").is_dir() and (SHARED / "corpus" / "dev").is_dir():
         sets.append(GoldSet("dev", SHARED / "gold" / "dev", _texts(SHARED / "corpus" / "dev")))
     for folder in sorted((ROOT / "tests" / "gold_sets").glob("*/")):

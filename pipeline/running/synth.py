@@ -317,3 +317,33 @@ def render_html(text: str, path: str | Path, *, chrome: bool = True) -> Path:
     out = Path(path)
     out.write_text(html, encoding="utf-8")
     return out
+
+
+# ---------------------------------------------------------------- any kind
+
+RENDERED_KINDS = ("pdf", "docx", "html", "doc", "scan")
+
+
+def render_as(kind: str, text: str, stem: Path) -> Path:
+    """`text` as a file of `kind` at `stem` + its suffix: "pdf", "docx", "html", "doc" (a .docx
+    saved by LibreOffice, labels typed) or "scan" (a PDF copied as an office scanner does)."""
+    import tempfile
+
+    if kind == "pdf":
+        return render_pdf(text, stem.with_suffix(".pdf"))
+    if kind == "docx":
+        return render_docx(text, stem.with_suffix(".docx"))
+    if kind == "html":
+        return render_html(text, stem.with_suffix(".html"))
+    with tempfile.TemporaryDirectory(prefix="vncp-render-") as tmp:
+        if kind == "scan":
+            return render_scan(render_pdf(text, Path(tmp) / "text.pdf"), stem.with_suffix(".pdf"))
+        if kind == "doc":
+            from pipeline.reading import office
+
+            typed = render_docx(text, Path(tmp) / "typed.docx", numbering=False)
+            made = office.convert(office.soffice(), typed, Path(tmp), to="doc")
+            target = stem.with_suffix(".doc")
+            target.write_bytes(made.read_bytes())
+            return target
+    raise ValueError(f"unknown kind {kind!r} (one of {', '.join(RENDERED_KINDS)})")
