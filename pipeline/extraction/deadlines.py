@@ -22,6 +22,7 @@ from pipeline.extraction.citations.dates import DateMatch, find_dates, iso_date
 from pipeline.extraction.citations.find import find_mentions
 from pipeline.extraction.citations.layout import body_start
 from pipeline.extraction.citations.layout import plan_year as find_plan_year
+from pipeline.extraction.targets import link_list_start
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold, matching_form, squash
 
@@ -204,7 +205,8 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     out = _date_deadlines(text, folded, tree, dates, year, (reference, meta.issue_date), front_end)
     out += _month_deadlines(text, folded, tree, dates, cited, reference, year)
     out.sort(key=lambda d: d.start)
-    return _without_repeated_paragraphs(folded, out)
+    closing = link_list_start(text)  # other articles' headlines closing a web page
+    return _without_repeated_paragraphs(folded, [d for d in out if d.start < closing])
 
 
 def _reference_year(plan_year: int | None, issue_date: str | None) -> int | None:

@@ -426,6 +426,7 @@ class _Candidate:
     year_m: re.Match | None  # a year written after the value
     romans: list[tuple[int, str]]  # the Roman-numbered headings of a text without a section tree
     last: _Read | None = None  # the target read before, anywhere before this value
+    link_list: int = 0  # where the closing list of other articles' headlines begins (link_list_start)
     comparator: str = "="
     fixed_dir: str | None = None
     comp_start: int = 0
@@ -499,7 +500,7 @@ _HEADLINE_CHARS = 150
 def _is_headline(c: _Candidate, p: re.Pattern) -> bool:
     """A news page's headline restates the goal the body sets ("100% trẻ em ... được hỗ trợ"):
     a short line among the first ones, not a list item, either without end punctuation before a
-    longer line, or whose value the body writes again."""
+    paragraph, or whose value the body writes again."""
     folded, v = c.folded, c.v
     if v.start > _HEADLINE_LINES * (_HEADLINE_CHARS + 4):
         return False
@@ -513,10 +514,40 @@ def _is_headline(c: _Candidate, p: re.Pattern) -> bool:
     next_line = folded[line_end + 1:next_end if next_end >= 0 else len(folded)].strip()
     if len(before) >= _HEADLINE_LINES or len(line) >= _HEADLINE_CHARS or _rx()["label"].match(line):
         return False
-    if not p.search(line) and len(next_line) > len(line):
-        return True  # a title line before the body
+    if not p.search(line) and len(next_line) > max(2 * len(line), _HEADLINE_CHARS) and p.search(next_line):
+        return True  # a title line before the body's first paragraph
     number = re.escape(folded[v.start:v.num_end])
     return bool(re.search(rf"(?<![\d.,]){number}(?![.,]?\d)", folded[line_end:]))  # the body restates it
+
+
+_LINK_LIST_LINES = 3  # a portal page ends with a list of other articles' headlines
+
+
+def _headline_like(line: str) -> bool:
+    s = line.strip()
+    return (20 <= len(s) < _HEADLINE_CHARS and s[:1].isupper() and "|" not in s
+            and not _rx()["headline_end"].search(s) and not _rx()["label"].match(fold(s)))
+
+
+def link_list_start(text: str) -> int:
+    """Where a web page's closing list of other articles begins ("Chủ tịch nước …", "Sổ bảo hiểm xã hội
+    điện tử được cấp chậm nhất …"), else len(text): its last lines are headlines (capitalised, short,
+    no end punctuation, not list items), at least three, each opening with its own word. Their
+    figures and dates belong to other articles."""
+    lines = text.rstrip().split("\n")
+    run = []
+    for line in reversed(lines):
+        if not _headline_like(line):
+            break
+        run.append(line)
+    first_words = {ln.split()[0].lower() for ln in run}
+    if len(run) < _LINK_LIST_LINES or len(first_words) < len(run):
+        return len(text)
+    return len("\n".join(lines[:len(lines) - len(run)]))
+
+
+def _is_in_link_list(c: _Candidate, p: re.Pattern) -> bool:
+    return c.v.start >= c.link_list
 
 
 def _is_money(c: _Candidate, p: re.Pattern) -> bool:
@@ -535,6 +566,7 @@ SKIP_RULES: tuple[_Rule, ...] = (
     _Rule("past_result", "past", _is_past_result),  # "Năm qua, ... đã đạt 97%"
     _Rule("situation", "situation", _is_situation),  # "Trên địa bàn tỉnh hiện có 204.049 trẻ em"
     _Rule("headline", "headline_end", _is_headline),  # a news headline restating the body's goal
+    _Rule("link_list", "headline_end", _is_in_link_list),  # the headlines of other articles closing a web page
     _Rule("money", "money", _is_money),  # "Ngân sách tỉnh hỗ trợ 70%"
     _Rule("report_section", "report_heading", _is_in_report),  # under "I. KẾT QUẢ THỰC HIỆN"
 )
@@ -786,6 +818,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
     next_unit = _next_unit_starts(values, len(folded))
     skip_rules = [(rule, rx[rule.pattern]) for rule in SKIP_RULES]
     romans = _roman_headings(folded) if not tree.sections else []
+    link_list = link_list_start(text)
     out: list[Target] = []
     prev: tuple[int, int, Target | None] | None = None  # (clause_start, end, target) of the last candidate
     last: _Read | None = None
@@ -806,7 +839,8 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
         prev = (clause_start, v.end, None)
         window_end = min(next_unit[i], clause_end)
         c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
-                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans, last)
+                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans, last,
+                       link_list)
         if any(rule.apply(c, p) for rule, p in skip_rules):
             continue
         if not all(read(c) for _, read in FIELD_RULES):

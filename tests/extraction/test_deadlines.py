@@ -218,6 +218,15 @@ def test_an_event_reported_or_a_date_before_the_issue_is_not_set_by_the_plan():
     assert len(deadlines("Các đơn vị báo cáo trước ngày 15/5/2024.", issued)) == 1
 
 
+def test_the_headlines_closing_a_web_page_are_other_articles():
+    text = ("Tổ chức Tết Trung thu vui tươi, an toàn cho trẻ em trên địa bàn huyện.\nT.A\n"
+            "Câu lạc bộ thơ của tỉnh phấn đấu có 5 tác phẩm phổ nhạc\n"
+            "Chủ tịch tỉnh tiếp xúc cử tri tại các xã vùng cao\n"
+            "Sổ bảo hiểm xã hội điện tử được cấp chậm nhất là ngày 1-1-2026")
+    assert deadlines(text, Metadata(year=2024)) == []
+    assert len(deadlines(text.replace("\nChủ tịch tỉnh", ". Chủ tịch tỉnh"), Metadata(year=2024))) == 1
+
+
 def test_a_decisions_effective_date_is_not_a_deadline():
     assert deadlines("Quyết định này có hiệu lực thi hành kể từ ngày 01/01/2025.", Metadata(year=2024)) == []
 

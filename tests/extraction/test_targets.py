@@ -305,8 +305,13 @@ SKIP_RULE_SENTENCES = {
     "report_section": ("I. KẾT QUẢ THỰC HIỆN NĂM 2023\n- Tỷ lệ trẻ em được tiêm chủng đạt 96%.", 2024, 96.0),
     "situation": ("Hiện nay toàn huyện có 12.500 trẻ em, trong đó 95% trẻ em được cấp thẻ bảo hiểm y tế.", 2024,
                   95.0),
+    "link_list": ("Tổ chức Tết Trung thu vui tươi, an toàn cho trẻ em trên địa bàn huyện.\nT.A\n"
+                  "Câu lạc bộ thơ của tỉnh phấn đấu có 5 tác phẩm phổ nhạc\n"
+                  "Chủ tịch tỉnh tiếp xúc cử tri tại các xã vùng cao\n"
+                  "Sổ bảo hiểm xã hội điện tử được cấp chậm nhất vào đầu năm sau", 2024, 5.0),
     "headline": ("Phấn đấu 100% trẻ em được đăng ký khai sinh đúng hạn\nSở Tư pháp tỉnh vừa ban hành kế hoạch "
-                 "triển khai công tác đăng ký hộ tịch cho trẻ em trên địa bàn tỉnh năm 2024.", 2024, 100.0),
+                 "triển khai công tác đăng ký hộ tịch cho trẻ em trên địa bàn tỉnh năm 2024, trong đó yêu cầu các "
+                 "xã rà soát, đăng ký kịp thời cho trẻ em chưa có giấy khai sinh.", 2024, 100.0),
 }
 
 
@@ -487,3 +492,10 @@ def test_a_lead_line_gives_its_year_to_the_items_under_it() -> None:
 ])
 def test_situation_words_used_as_goals_keep_their_target(sent: str) -> None:
     assert [t.value for t in targets(sent, year=2024)] == [100.0]
+
+
+def test_a_closing_list_of_one_kind_of_lines_is_no_link_list() -> None:
+    """Targets written one a line without bullets or full stops stay targets: their lines open alike."""
+    text = ("Mục tiêu cụ thể\nTỷ lệ trẻ em được tiêm chủng đầy đủ đạt 95%\nTỷ lệ trẻ em được khám sức khỏe đạt 90%\n"
+            "Tỷ lệ trẻ em được học bơi an toàn đạt 60%")
+    assert [t.value for t in targets(text, year=2024)] == [95.0, 90.0, 60.0]
