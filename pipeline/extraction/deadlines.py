@@ -282,7 +282,7 @@ def _period(folded: str, dates: list[DateMatch], i: int):
     cfg = _config()
     d = dates[i]
     nxt = dates[i + 1] if i + 1 < len(dates) else None
-    rng_from = cfg["range_from"].search(folded, max(0, d.start - 20), d.start)
+    rng_from = cfg["range_from"].search(folded, max(0, d.start - 30), d.start)
     if rng_from and nxt is not None:
         link = cfg["range_to"].match(folded, d.end)
         if link and link.end() == nxt.start:

@@ -227,6 +227,14 @@ def test_the_headlines_closing_a_web_page_are_other_articles():
     assert len(deadlines(text.replace("\nChủ tịch tỉnh", ". Chủ tịch tỉnh"), Metadata(year=2024))) == 1
 
 
+def test_time_labels_are_cues():
+    meta = Metadata(year=2024)
+    assert parts(deadlines("Thời gian thực hiện: 01/6 - 30/6/2024.", meta)) == [
+        (2024, 6, 1, "once", "start"), (2024, 6, 30, "once", "end")]
+    assert parts(deadlines("Hạn nộp: 15/11/2024.", meta)) == [(2024, 11, 15, "once", "due")]
+    assert parts(deadlines("- Thời hạn hoàn thành: 30/9/2024", meta)) == [(2024, 9, 30, "once", "due")]
+
+
 def test_a_decisions_effective_date_is_not_a_deadline():
     assert deadlines("Quyết định này có hiệu lực thi hành kể từ ngày 01/01/2025.", Metadata(year=2024)) == []
 
