@@ -116,9 +116,29 @@ def _last_action_phrase(text: str, folded: str, lo: int, hi: int) -> str | None:
     return None
 
 
+_ROW_NUMBER = re.compile(r"[\divxlc.]*")
+
+
+def _row_task(text: str, pos: int) -> str | None:
+    """In a task table's row ("| 2 | Nội dung | chủ trì | phối hợp | Tháng 6/2024 |") the task is
+    the content cell: the first after the row number."""
+    line_start = text.rfind("\n", max(0, pos - 2000), pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    if not (line.startswith("|") and line.endswith("|")):
+        return None
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    if cells and _ROW_NUMBER.fullmatch(cells[0].lower()):
+        cells = cells[1:]
+    return _tidy(cells[0]) or None if cells else None
+
+
 def _what(text: str, folded: str, cue_start: int, date_end: int, floor: int) -> str | None:
-    """What is due: the words before the cue; when they only name a period ("định kỳ 6 tháng (trước
-    ngày …)"), the action written after the date, with that period."""
+    """What is due: the task of its table row; else the words before the cue; when they only name a
+    period ("định kỳ 6 tháng (trước ngày …)"), the action written after the date, with that period."""
+    row = _row_task(text, cue_start)
+    if row:
+        return row
     c_start, c_end = _clause_bounds(folded, cue_start, date_end)
     lo = max(c_start, floor)
     before = _last_action_phrase(text, folded, lo, cue_start)

@@ -193,8 +193,11 @@ def test_a_task_tables_time_cell():
             "| 2 | Kiểm tra liên ngành | Phòng LĐ-TB&XH | Công an huyện | Quý IV/2024 |\n"
             "| 3 | Báo cáo kết quả | Phòng LĐ-TB&XH | Các xã | Trước ngày 30/5/2024 |\n"
             "| 4 | Theo dõi, đôn đốc | Phòng LĐ-TB&XH | Các xã | Thường xuyên |")
-    assert [(d.year, d.month, d.day, d.kind) for d in deadlines(text)] == [
+    ds = deadlines(text)
+    assert [(d.year, d.month, d.day, d.kind) for d in ds] == [
         (2024, 6, None, "due"), (2024, 12, 31, "due"), (2024, 5, 30, "due")]
+    # what is due: the content cell of its own row
+    assert [d.what for d in ds] == ["Tuyên truyền phòng, chống đuối nước", "Kiểm tra liên ngành", "Báo cáo kết quả"]
 
 
 def test_more_month_forms():
