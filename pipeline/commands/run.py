@@ -56,7 +56,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from pipeline.running.batch import collect_inputs, run_batch
 
-    problem = input_problem(args.input, collect_inputs)
+    problem = input_problem(args.input, collect_inputs) or output_problem(args.out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -67,6 +67,9 @@ def run(args) -> int:
                             quiet=args.quiet, use_cache=not args.no_cache)
     except RuntimeError as e:  # another run holds the output folder
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # the output folder itself failed (disk full, removed, permissions changed)
+        print(f"error: the run failed writing {args.out}: {e.strerror or e}", file=sys.stderr)
         return 2
     finally:
         engine.close()
@@ -90,6 +93,27 @@ def input_problem(folder: Path, collect_inputs) -> str | None:
     if folder.is_dir() and not collect_inputs([folder]):
         kinds = " ".join(sorted(INPUT_SUFFIXES & {".pdf", ".docx", ".txt", ".md"}))
         return f"no plan file ({kinds}) in {folder}: nothing to do"
+    return None
+
+
+def output_problem(out: Path) -> str | None:
+    """Why the dataset cannot be written to `out` (a file, not a folder; a folder this user may not write)."""
+    import os
+    import tempfile
+
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is a file, not a folder: give a folder for the dataset"
+    if existing is not None and not existing.is_dir():
+        return f"--out {out} is inside {existing}, which is a file, not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        return f"cannot write to --out {out}: {e.strerror or e} (choose a folder this user may write)"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return f"cannot write to --out {out}: permission denied (choose a folder this user may write)"
     return None
 
 

@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import sys
 import time
 from collections import defaultdict
@@ -38,8 +39,11 @@ from pipeline.running.cache import (
     ObjectStore,
     State,
     atomic_write_bytes,
+    clean_temporaries,
     content_key,
+    file_digest,
     pipeline_fingerprint,
+    shown_path,
 )
 from pipeline.running.cache import atomic_write_text as _atomic_write_text
 from pipeline.running.engines import InlineEngine, Job, cacheable, error_fields
@@ -84,6 +88,7 @@ class RunSummary:
     cached: int = 0
     failed: int = 0
     removed: int = 0
+    repaired: int = 0  # records or cache entries found damaged on disk, then written or processed again
     duplicates: int = 0  # copies of a plan set aside by the export (pipeline/exports/duplicates.py)
     pages: int = 0
     seconds: float = 0.0
@@ -95,7 +100,8 @@ class RunSummary:
     def line(self) -> str:
         rate = self.processed / self.seconds if self.seconds else 0.0
         return (f"{self.total} documents: {self.processed} processed, {self.cached} cached, "
-                f"{self.failed} failed, {self.removed} removed, {self.duplicates} duplicates set aside; "
+                f"{self.failed} failed, {self.removed} removed, {self.duplicates} duplicates set aside"
+                + (f", {self.repaired} damaged records repaired" if self.repaired else "") + "; "
                 f"{self.pages} pages; "
                 f"{self.seconds:.1f}s ({rate:.1f} docs/s; "
                 + ("dataset unchanged, not rebuilt)" if self.export_skipped
@@ -109,8 +115,54 @@ def _walk(root: Path) -> Iterator[Path]:
         rel = f.relative_to(root)
         if any(part.startswith(".") for part in rel.parts) or is_leftover(f):
             continue
-        if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES:
+        if (f.is_file() and f.suffix.lower() in INPUT_SUFFIXES) or is_special(f):
             yield f
+
+
+SPECIAL_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                 (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+MAX_ID_BYTES = 200  # a record file is <doc_id>.json, and a temporary name adds ~20 bytes: names stay under 255
+
+
+def is_special(path: Path) -> bool:
+    """A FIFO, socket or device: listed (it gets a row in errors.csv) but never opened (a FIFO would block)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return any(test(mode) for test, _ in SPECIAL_KINDS)
+
+
+def _os_error(exc: OSError) -> dict:
+    """The errors.csv columns of a file the operating system will not let us read."""
+    if isinstance(exc, PermissionError):
+        reason, hint = ("permission denied: this user may not read the file",
+                        "make it readable (chmod a+r FILE) or run as a user who may read it")
+    elif isinstance(exc, FileNotFoundError):
+        reason, hint = ("the file disappeared (or is a broken link) before it could be read",
+                        "check the file is still there and run again")
+    else:
+        reason, hint = f"the file cannot be read: {exc.strerror or exc}", "check the disk and the file"
+    return {"error": "unreadable", "reason": reason, "hint": hint}
+
+
+def input_problem(path: Path) -> tuple[os.stat_result | None, dict | None]:
+    """What stops a file from being read, checked before anything reads it: gone, not a regular file
+    (never opened), or not readable by this user. Returns its stat (when it has one) and the error, if any."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return None, _os_error(exc)
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in SPECIAL_KINDS if test(st.st_mode)), "not a regular file")
+        return st, {"error": "special_file", "reason": f"{kind}, not a document: skipped without opening it",
+                    "hint": "remove it from the input folder, or copy the document it stands for there"}
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        return st, _os_error(exc)
+    return st, None
 
 
 def find_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -142,7 +194,7 @@ def assign_doc_ids(found: Iterable[tuple[Path, Path | None]]) -> list[Input]:
             continue
         seen_paths.add(resolved)
         rel = path.relative_to(root) if root is not None else Path(path.name)
-        base = "__".join([*rel.parts[:-1], rel.stem])
+        base = _bounded_id(shown_path("__".join([*rel.parts[:-1], rel.stem])))
         items.append([path, base, resolved])
 
     def clashing() -> dict[str, list[list]]:
@@ -158,6 +210,14 @@ def assign_doc_ids(found: Iterable[tuple[Path, Path | None]]) -> list[Input]:
         for item in group:
             item[1] = f"{item[1]}-{hashlib.sha1(str(item[2]).encode()).hexdigest()[:8]}"
     return [Input(path, doc_id) for path, doc_id, _ in items]
+
+
+def _bounded_id(base: str) -> str:
+    """An id short enough for a file name: a long one is cut (at a character) and given a hash of the whole."""
+    if len(base.encode("utf-8")) <= MAX_ID_BYTES:
+        return base
+    cut = base.encode("utf-8")[:MAX_ID_BYTES - 9].decode("utf-8", "ignore")
+    return f"{cut}-{hashlib.sha1(base.encode('utf-8')).hexdigest()[:8]}"
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[Input]:
@@ -179,12 +239,12 @@ def record_bytes(record: dict, inp: Input) -> bytes:
     """The record file of `inp`: the cached record under this input's own id and source."""
     rec = dict(record)
     rec["doc_id"] = inp.doc_id
-    rec["source"] = str(inp.path)
+    rec["source"] = shown_path(inp.path)
     return record_json(rec).encode("utf-8")
 
 
 def error_row(path: Path, exc: BaseException, doc_id: str | None = None) -> dict:
-    return {"doc_id": doc_id or path.stem, "source": str(path), **error_fields(exc)}
+    return {"doc_id": doc_id or shown_path(path.stem), "source": shown_path(path), **error_fields(exc)}
 
 
 def write_errors_csv(out_dir: Path, errors: list[dict]) -> Path:
@@ -231,15 +291,25 @@ def extract_files(files: Iterable[Path | Input], out_dir: Path, progress: bool =
     out_dir.mkdir(parents=True, exist_ok=True)
     bar = _progress(len(inputs), progress)
     say = _say(bar, quiet)
-    jobs = {Job(str(i.path), i.doc_id): i for i in inputs}
     done: dict[str, tuple[Input, dict]] = {}
+    readable = []
+    for inp in inputs:  # a FIFO, a device or an unreadable file is a row at once, never sent to a worker
+        _st, problem = input_problem(inp.path)
+        if problem is None:
+            readable.append(inp)
+        else:
+            done[inp.doc_id] = (inp, {"error": problem})
+            say(f"skipped {shown_path(inp.path)}: {problem['reason']}")
+            if bar:
+                bar.update(1)
+    jobs = {Job(str(i.path), i.doc_id): i for i in readable}
     for job, outcome in engine.map(list(jobs)):
         inp = jobs[job]
         if "record" in outcome:
             target = out_dir / f"{inp.doc_id}{RECORD_SUFFIX}"
             atomic_write_bytes(target, record_bytes(outcome["record"], inp))
         else:
-            say(f"skipped {inp.path}: {outcome['error']['reason']}")
+            say(f"skipped {shown_path(inp.path)}: {outcome['error']['reason']}")
         done[inp.doc_id] = (inp, outcome)
         if bar:
             bar.update(1)
@@ -250,7 +320,7 @@ def extract_files(files: Iterable[Path | Input], out_dir: Path, progress: bool =
         if "record" in outcome:
             result.written.append(out_dir / f"{inp.doc_id}{RECORD_SUFFIX}")
         else:
-            result.errors.append({"doc_id": inp.doc_id, "source": str(inp.path), **outcome["error"]})
+            result.errors.append({"doc_id": inp.doc_id, "source": shown_path(inp.path), **outcome["error"]})
     return result
 
 
@@ -272,6 +342,7 @@ def run_batch(paths: Iterable[str | Path], out_dir: Path, engine=None, progress:
     summary.total = len(inputs)
     engine = engine or InlineEngine()
     with FolderLock(cache_dir / "lock"):
+        clean_temporaries(out_dir)  # what a killed run left: nobody else writes here while we hold the lock
         state = State(cache_dir)
         store = ObjectStore(cache_dir / "objects")
         fingerprint = pipeline_fingerprint()
@@ -376,25 +447,7 @@ def _run_locked(inputs, out_dir, records_dir, state, store, fingerprint, engine,
             summary.removed += is_record
 
     # 2. which inputs are up to date, which are in the cache, which must be processed
-    keys: dict[str, str] = {}
-    stats: dict[str, os.stat_result] = {}
-    todo: dict[str, list[Input]] = defaultdict(list)  # key -> inputs with those bytes
-    for inp in inputs:
-        key, st = _stat_key(inp, state, fingerprint)
-        keys[inp.doc_id], stats[inp.doc_id] = key, st
-        entry = state.entries.get(inp.doc_id)
-        record_file = records_dir / f"{inp.doc_id}{RECORD_SUFFIX}"
-        if (use_cache and entry and entry.key == key and entry.source == str(inp.path)
-                and (record_file.exists() if entry.status == "record" else not record_file.exists())
-                and (entry.status == "record" or cacheable({"error": entry.error}))):
-            summary.cached += 1
-            continue
-        cached = store.get(key.split(":", 1)[1]) if use_cache else None
-        if cached is not None:
-            _write_outcome(inp, key, st, cached, records_dir, state)
-            summary.cached += 1
-        else:
-            todo[key].append(inp)
+    keys, stats, todo = _triage(inputs, records_dir, state, store, fingerprint, summary, use_cache)
 
     # 3. process the rest, writing each outcome as soon as it arrives
     n_todo = sum(len(v) for v in todo.values())
@@ -432,21 +485,71 @@ def _run_locked(inputs, out_dir, records_dir, state, store, fingerprint, engine,
             continue
         summary.pages += entry.pages
         if entry.status == "error":
-            summary.errors.append({"doc_id": inp.doc_id, "source": str(inp.path), **(entry.error or {})})
+            summary.errors.append({"doc_id": inp.doc_id, "source": shown_path(inp.path), **(entry.error or {})})
             summary.failed += 1
 
 
-def _write_outcome(inp: Input, key: str, st: os.stat_result, outcome: dict, records_dir: Path,
+def _triage(inputs: list[Input], records_dir: Path, state: State, store: ObjectStore, fingerprint: str,
+            summary: RunSummary, use_cache: bool) -> tuple[dict, dict, dict[str, list[Input]]]:
+    """Sort the inputs: up to date (record verified), served from the cache, failed before reading
+    (gone, special, unreadable: a row at once), or to process (returned, grouped by content key)."""
+    keys: dict[str, str] = {}
+    stats: dict[str, os.stat_result | None] = {}
+    todo: dict[str, list[Input]] = defaultdict(list)  # key -> inputs with those bytes
+    for inp in inputs:
+        st, problem = input_problem(inp.path)
+        if problem is None:
+            try:
+                key, st = _stat_key(inp, state, fingerprint)
+            except OSError as exc:  # it changed between the check and the hash
+                problem = _os_error(exc)
+        if problem is not None:
+            keys[inp.doc_id] = f"{fingerprint}:input"
+            _write_outcome(inp, keys[inp.doc_id], st, {"error": problem}, records_dir, state)
+            continue
+        keys[inp.doc_id], stats[inp.doc_id] = key, st
+        entry = state.entries.get(inp.doc_id)
+        record_file = records_dir / f"{inp.doc_id}{RECORD_SUFFIX}"
+        if use_cache and entry and entry.key == key and entry.source == shown_path(inp.path):
+            if entry.status == "record" and record_file.exists() and not _record_intact(record_file, entry):
+                summary.repaired += 1  # damaged on disk: written again from the cache, or processed again
+            elif ((record_file.exists() if entry.status == "record" else not record_file.exists())
+                  and (entry.status == "record" or cacheable({"error": entry.error}))):
+                summary.cached += 1
+                continue
+        cached = store.get(key.split(":", 1)[1]) if use_cache else None
+        if cached is not None:
+            _write_outcome(inp, key, st, cached, records_dir, state)
+            summary.cached += 1
+        else:
+            todo[key].append(inp)
+    summary.repaired += store.damaged
+    return keys, stats, todo
+
+
+def _record_intact(path: Path, entry: Entry) -> bool:
+    """The record file is the one written: its digest matches (or, for a state without digests, it parses)."""
+    if entry.digest:
+        return file_digest(path) == entry.digest
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError):
+        return False
+
+
+def _write_outcome(inp: Input, key: str, st: os.stat_result | None, outcome: dict, records_dir: Path,
                    state: State) -> None:
     """Write (or remove) the record file of `inp`, then journal it: in that order, for crash safety."""
     target = records_dir / f"{inp.doc_id}{RECORD_SUFFIX}"
+    size, mtime = (st.st_size, st.st_mtime_ns) if st is not None else (0, 0)
     if "record" in outcome:
-        atomic_write_bytes(target, record_bytes(outcome["record"], inp))
-        entry = Entry(str(inp.path), st.st_size, st.st_mtime_ns, key, "record",
-                      pages=int(outcome["record"].get("pages") or 0))
+        data = record_bytes(outcome["record"], inp)
+        atomic_write_bytes(target, data)
+        entry = Entry(shown_path(inp.path), size, mtime, key, "record",
+                      pages=int(outcome["record"].get("pages") or 0), digest=hashlib.sha256(data).hexdigest())
     else:
         target.unlink(missing_ok=True)
-        entry = Entry(str(inp.path), st.st_size, st.st_mtime_ns, key, "error", dict(outcome["error"]))
+        entry = Entry(shown_path(inp.path), size, mtime, key, "error", dict(outcome["error"]))
     state.record(inp.doc_id, entry)
 
 

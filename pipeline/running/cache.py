@@ -73,6 +73,46 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
         raise
 
 
+TEMPORARY_GLOBS = (".*.tmp", ".*.tmp.wal", ".export-*")  # what atomic writes and the export leave when killed
+
+
+def clean_temporaries(out_dir: Path) -> int:
+    """Remove what a killed run left under `out_dir` (temporary files of atomic writes, the export's staging
+    folders); called under the folder's lock, so no other run is writing them. Returns how many."""
+    import shutil
+
+    removed = 0
+    folders = [out_dir, *(out_dir / name for name in ("records", "csv", "parquet", ".cache"))]
+    objects = out_dir / ".cache" / "objects"
+    if objects.is_dir():
+        folders += [d for d in objects.iterdir() if d.is_dir()]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for pattern in TEMPORARY_GLOBS:
+            for p in folder.glob(pattern):
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as text that can always be written (JSON, CSV, UTF-8): a file name that is not UTF-8
+    (an old Windows share) keeps its bytes, escaped (`caf\\xe9.txt`); any other name is unchanged."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file's bytes, None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
 
@@ -110,6 +150,7 @@ class ObjectStore:
 
     def __init__(self, root: Path):
         self.root = root
+        self.damaged = 0  # entries found unreadable (then recomputed) during this run
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json.gz"
@@ -121,6 +162,8 @@ class ObjectStore:
         except FileNotFoundError:
             return None
         except (OSError, EOFError, ValueError):  # a damaged entry is a miss, not a failure
+            self.damaged += 1
+            self.path(key).unlink(missing_ok=True)
             return None
 
     def has(self, key: str) -> bool:
@@ -157,6 +200,7 @@ class Entry:
     status: str  # "record" | "error"
     error: dict | None = None
     pages: int = 0
+    digest: str | None = None  # sha256 of the record file written: a damaged record is noticed and redone
 
 
 class State:
@@ -198,7 +242,7 @@ class State:
     def stat_key(self, doc_id: str, path: Path, st: os.stat_result) -> str | None:
         """The known key of an input whose source, size and mtime did not change."""
         e = self.entries.get(doc_id)
-        if e and e.source == str(path) and e.size == st.st_size and e.mtime_ns == st.st_mtime_ns:
+        if e and e.source == shown_path(path) and e.size == st.st_size and e.mtime_ns == st.st_mtime_ns:
             return e.key
         return None
 

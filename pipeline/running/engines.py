@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pipeline.errors import PlanError
 from pipeline.knowledge.loader import load_yaml
+from pipeline.running.cache import shown_path
 
 TEXT_SUFFIXES = {".txt", ".md"}
 
@@ -99,9 +100,13 @@ def process_path(path: str, max_text_mb: float = 0) -> dict:
         from pipeline.process import process_file
 
         doc = process_file(p)
-        return {"record": doc.to_record()}
+        record = doc.to_record()
+        # a file name that is not UTF-8 reaches the record as text that can be written (its bytes escaped)
+        record["doc_id"], record["source"] = shown_path(record["doc_id"]), shown_path(record["source"])
+        return {"record": record}
     except Exception as exc:  # noqa: BLE001 - every failure becomes a row of errors.csv
-        return {"error": error_fields(exc)}
+        error = error_fields(exc)
+        return {"error": {k: shown_path(v) if isinstance(v, str) else v for k, v in error.items()}}
 
 
 def cacheable(outcome: dict) -> bool:
