@@ -396,6 +396,23 @@ def _plan_year(text: str, meta: Metadata | None) -> int | None:
 # ---------------------------------------------------------------- one value being read
 
 
+class _Hits:
+    """Where the cue patterns match in a text, found once per text: "is there a cue between a and b"
+    is then a bisect instead of a new search of the window around every value (linear on long lines)."""
+
+    def __init__(self, folded: str) -> None:
+        self.folded = folded
+        self._spans: dict[str, tuple[list[int], list[int]]] = {}
+
+    def within(self, name: str, a: int, b: int) -> bool:
+        if name not in self._spans:
+            found = [(m.start(), m.end()) for m in _rx()[name].finditer(self.folded)]
+            self._spans[name] = ([x for x, _ in found], [y for _, y in found])
+        starts, ends = self._spans[name]
+        k = bisect.bisect_left(starts, a)
+        return k < len(starts) and ends[k] <= b  # matches do not overlap: the first one after a ends first
+
+
 @dataclass(frozen=True)
 class _Read:
     """What the next values may take from a target already read (a list's comparator, a lead year)."""
@@ -427,6 +444,7 @@ class _Candidate:
     romans: list[tuple[int, str]]  # the Roman-numbered headings of a text without a section tree
     last: _Read | None = None  # the target read before, anywhere before this value
     link_list: int = 0  # where the closing list of other articles' headlines begins (link_list_start)
+    hits: _Hits | None = None  # the text's cue matches
     comparator: str = "="
     fixed_dir: str | None = None
     comp_start: int = 0
@@ -472,10 +490,12 @@ def _is_past_year(c: _Candidate, p: re.Pattern) -> bool:
 
 def _is_past_result(c: _Candidate, p: re.Pattern) -> bool:
     rx, v = _rx(), c.v
-    sentence = c.folded[_sentence_start(c.folded, v.start):v.start]
-    return not rx["future"].search(sentence) and bool(
-        p.search(sentence)
-        or (c.plan_year and any(int(y) < c.plan_year for y in rx["past_year"].findall(sentence))))
+    start = _sentence_start(c.folded, v.start)
+    if c.hits.within("future", start, v.start):
+        return False
+    sentence = c.folded[start:v.start]
+    return c.hits.within("past", start, v.start) or bool(
+        c.plan_year and any(int(y) < c.plan_year for y in rx["past_year"].findall(sentence)))
 
 
 def _sentence_start(folded: str, pos: int) -> int:
@@ -485,12 +505,13 @@ def _sentence_start(folded: str, pos: int) -> int:
 
 
 def _is_situation(c: _Candidate, p: re.Pattern) -> bool:
-    rx, v, folded = _rx(), c.v, c.folded
+    v, folded = c.v, c.folded
     lo = max(0, v.start - _REACH)
     line_start = folded.rfind("\n", lo, v.start) + 1 or lo
     sentence_start = _sentence_start(folded, v.start)
-    found = p.search(folded, line_start, v.start) or rx["situation_sentence"].search(folded, sentence_start, v.start)
-    return bool(found) and not rx["future"].search(folded, line_start, v.start)
+    found = c.hits.within("situation", line_start, v.start) or c.hits.within(
+        "situation_sentence", sentence_start, v.start)
+    return found and not c.hits.within("future", line_start, v.start)
 
 
 _HEADLINE_LINES = 3  # a news page's headline is among its first lines
@@ -551,7 +572,7 @@ def _is_in_link_list(c: _Candidate, p: re.Pattern) -> bool:
 
 
 def _is_money(c: _Candidate, p: re.Pattern) -> bool:
-    return bool(p.search(c.folded, max(c.clause_start, c.v.start - _REACH), c.v.start))
+    return c.hits.within("money", max(c.clause_start, c.v.start - _REACH), c.v.start)
 
 
 def _is_in_report(c: _Candidate, p: re.Pattern) -> bool:
@@ -819,6 +840,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
     skip_rules = [(rule, rx[rule.pattern]) for rule in SKIP_RULES]
     romans = _roman_headings(folded) if not tree.sections else []
     link_list = link_list_start(text)
+    hits = _Hits(folded)
     out: list[Target] = []
     prev: tuple[int, int, Target | None] | None = None  # (clause_start, end, target) of the last candidate
     last: _Read | None = None
@@ -840,7 +862,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
         window_end = min(next_unit[i], clause_end)
         c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
                        prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans, last,
-                       link_list)
+                       link_list, hits)
         if any(rule.apply(c, p) for rule, p in skip_rules):
             continue
         if not all(read(c) for _, read in FIELD_RULES):
