@@ -61,20 +61,31 @@ def _lookalike() -> frozenset[tuple[str, str]]:
 
 
 @cache
+def _characters() -> dict[int, str]:
+    """Look-alike characters OCR writes for Vietnamese letters (resources/cleaning.yaml)."""
+    return str.maketrans(load_yaml("cleaning.yaml")["ocr_characters"])
+
+
+@cache
 def _stray() -> frozenset[str]:
     return frozenset(load_yaml("cleaning.yaml")["ocr_stray_strokes"])
 
 
 def _cost(a: str, b: str) -> float:
-    """Edit cost from OCR's reading `a` to code `b` (both upper-case): look-alike swaps and
-    stray strokes are cheap, any other edit costs 1."""
+    """Edit cost from OCR's reading `a` to code `b` (both upper-case): look-alike swaps, stray
+    strokes and a letter printed twice are cheap, any other edit costs 1."""
     pairs, stray = _lookalike(), _stray()
+
+    def drop(i: int) -> float:  # dropping a[i - 1]
+        ch = a[i - 1]
+        return 0.5 if ch in stray or (i > 1 and a[i - 2] == ch) else 1.0
+
     prev = [j * 1.0 for j in range(len(b) + 1)]
-    for ca in a:
-        cur = [prev[0] + (0.5 if ca in stray else 1.0)]
+    for i, ca in enumerate(a, 1):
+        cur = [prev[0] + drop(i)]
         for j, cb in enumerate(b, 1):
             swap = 0.0 if ca == cb else 0.4 if (ca, cb) in pairs else 1.0
-            cur.append(min(prev[j - 1] + swap, prev[j] + (0.5 if ca in stray else 1.0), cur[j - 1] + 1.0))
+            cur.append(min(prev[j - 1] + swap, prev[j] + drop(i), cur[j - 1] + 1.0))
         prev = cur
     return prev[-1]
 
@@ -112,7 +123,23 @@ def _repair_date(m: re.Match) -> str:
     return sep.join(x.translate(_DIGIT_OF) for x in (day, month, year))
 
 
+_ROMAN_LABEL = re.compile(r"^([IVXHl1|]{2,5})(?=\.\s)")
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+_ROMAN_OF = str.maketrans({"H": "II", "l": "I", "1": "I", "|": "I"})
+
+
+def _repair_roman(m: re.Match) -> str:
+    """A Roman heading label OCR misread ("HI." for "III.", "1V." for "IV."); "11." stays a number."""
+    label = m.group(1)
+    fixed = label.translate(_ROMAN_OF)
+    if fixed != label and set(label) & set("IVX") and _ROMAN.fullmatch(fixed):
+        return fixed
+    return label
+
+
 def repair_line(text: str) -> str:
-    """One OCR'd line with its citation symbols and dates repaired."""
+    """One OCR'd line with its heading label, citation symbols and dates repaired."""
+    text = text.translate(_characters())
+    text = _ROMAN_LABEL.sub(_repair_roman, text)
     text = _SYMBOL.sub(_repair_symbol, text)
     return _DATE.sub(_repair_date, text)

@@ -32,6 +32,11 @@ needs_tesseract = pytest.mark.skipif(ocr.tessdata() is None,
     ("Nghị định số 130/2021/NĐ-CP ngày 3O/12/2021", "Nghị định số 130/2021/NĐ-CP ngày 30/12/2021"),
     ("Công văn số 765/SGD&ĐT-HSSV", "Công văn số 765/SGD&ĐT-HSSV"),  # an unknown code stays as printed
     ("giai đoạn 2021-2025, từ 2024-nay", "giai đoạn 2021-2025, từ 2024-nay"),
+    ("Quyết định số 23/QĐĐ-TTg ngày 07/01/2021", "Quyết định số 23/QĐ-TTg ngày 07/01/2021"),  # a letter printed twice
+    ("Quyết định số 23/Q\u0110\u00d0-TTg", "Quyết định số 23/QĐ-TTg"),  # the second Đ read as an eth
+    ("HI. Kinh phí thực hiện", "III. Kinh phí thực hiện"),
+    ("1V. TỔ CHỨC THỰC HIỆN", "IV. TỔ CHỨC THỰC HIỆN"),
+    ("11. Ủy ban nhân dân các xã", "11. Ủy ban nhân dân các xã"),
 ])
 def test_ocr_slips_in_symbols_and_dates_are_repaired(ocr_text, repaired):
     assert ocr_repair.repair_line(ocr_text) == repaired
