@@ -35,7 +35,8 @@ def to_arrow(df: pd.DataFrame, table: str) -> pa.Table:
 
 
 def _str(v: Any) -> str | None:
-    return None if v is None else str(v)
+    """Text as UTF-8 can hold it: a lone surrogate (a file name's undecodable byte) is written escaped."""
+    return None if v is None else str(v).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _bool(v: Any) -> bool | None:
@@ -59,7 +60,7 @@ def _column(rows: list[dict], name: str, kind: str) -> pa.Array:
     if kind == "string":
         try:  # nearly always str or None already: Arrow takes them as they are (str(v) would not change them)
             return pa.array(values, type=pa.string())
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
             pass
     convert = _CONVERT[kind]
     return pa.array([convert(v) for v in values], type=ARROW_TYPES[kind])

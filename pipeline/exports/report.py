@@ -181,7 +181,7 @@ def _e(value: Any) -> str:
 
 def packed(data: Any) -> str:
     """JSON, gzipped (no time stamp: the same bytes every run) and base64-encoded: what a plan's block holds."""
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
     return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
 
 
@@ -418,7 +418,7 @@ def write_report(con: duckdb.DuckDBPyConnection, records_dir: Path, path: Path) 
     plan_of = {p[0]: shown(p[1]) for p in plans}
     nav = texts["nav"]
     e = texts["evidence"]
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", errors="backslashreplace") as out:
         out.write('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
                   '<meta name="viewport" content="width=device-width, initial-scale=1">'
                   f"<title>{html.escape(texts['title'])}</title><style>{CSS}</style></head><body>"

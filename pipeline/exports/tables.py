@@ -11,6 +11,7 @@ two in step. Writers (csv, parquet, duckdb, workbook, report) only format.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -451,18 +452,25 @@ def _to_list(v: Any) -> list[str] | None:
     return [str(x) for x in v]
 
 
+INT64_MAX = 2**63 - 1
+
+
 def _to_int(v: Any) -> int | None:
+    """An integer cell; a value no 64-bit column holds (a DOCX claiming 2^63 pages) is unknown, not a crash."""
     try:
-        return None if v is None or v == "" else int(v)
-    except (TypeError, ValueError):
+        n = None if v is None or v == "" else int(v)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return n if n is None or -INT64_MAX <= n <= INT64_MAX else None
 
 
 def _to_float(v: Any) -> float | None:
+    """A number cell; infinity or NaN (a 400-digit number) is unknown: Excel and JSON hold neither."""
     try:
-        return None if v is None or v == "" else float(v)
-    except (TypeError, ValueError):
+        x = None if v is None or v == "" else float(v)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return x if x is None or math.isfinite(x) else None
 
 
 def build_tables(records: Iterable[dict], errors: Iterable[dict] = ()) -> dict[str, pd.DataFrame]:

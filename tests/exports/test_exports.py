@@ -619,3 +619,22 @@ def test_string_cells_in_arrow_match_the_one_cell_encoder():
     texts += [f"{s}lề" for s in spaces] + [f"lề{s}" for s in spaces] + [f"a{s}b" for s in spaces]
     assert _string_cells(pa.array(texts, pa.string()), 0).to_pylist() == [
         None if t is None else _inline_string(t) for t in texts]
+
+
+def test_values_no_column_can_hold_are_unknown_not_a_crash(tmp_path):
+    """A DOCX claiming 2^63 pages, a 400-digit number read as a target, a name with an undecodable byte."""
+    rec = synthetic_records()[1]
+    rec["pages"] = 2**63
+    rec["targets"][0]["value"] = float("inf")
+    rec["targets"][0]["target_year"] = 10**400
+    rec["source"] = "data/raw/k\udce9_hoach.txt"
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / f"{rec['doc_id']}.json").write_text(json.dumps(rec, ensure_ascii=False,
+                                                                      default=str).replace("\udce9", "\\udce9"),
+                                                         encoding="utf-8")
+    write_dataset(tmp_path / "r", tmp_path / "out", [])
+    docs = pq.read_table(tmp_path / "out" / "parquet" / "documents.parquet").to_pylist()
+    assert docs[0]["pages"] is None and "hoach" in docs[0]["source"]
+    targets = pq.read_table(tmp_path / "out" / "parquet" / "targets.parquet").to_pylist()
+    assert targets[0]["value"] is None and targets[0]["target_year"] is None
+    assert openpyxl.load_workbook(tmp_path / "out" / "comparison.xlsx", read_only=True).sheetnames
