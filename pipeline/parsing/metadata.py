@@ -757,7 +757,9 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
             titled_type, number = title_document(text)
             doc_type = doc_type or titled_type
         doc_type = doc_type or _opening_type(text)
-        year = year or (report.year if report else None) or issue_year or opening_year(text) or (pub and pub[0])
+        published = pub[0] if pub else None
+        year = (year or (report.year if report else None) or issue_year
+                or opening_year(text, published=published) or published)
     elif unit and locality:
         issuer, locality = _canonical_committee(unit, locality, issuer)
     province, province_2025 = (None, None)

@@ -109,7 +109,7 @@ def _clause_start(text: str, folded: str, pos: int) -> bool:
     """Whether an issuer word at `pos` opens a clause (not "... của Sở ...")."""
     raw = folded[max(0, pos - 40):pos]
     before = raw.rstrip(" \t")
-    if pos < 80 and any(p.fullmatch(folded[:pos].rstrip()) for p in _cfg()["publication"]):
+    if _after_date_line(folded, pos):
         return True  # " date 2025-01 UBND tỉnh Gia Lai vừa có văn bản ..."
     if not before or before[-1] in "\n.;:,!?)|”\"":
         return True
@@ -118,6 +118,11 @@ def _clause_start(text: str, folded: str, pos: int) -> bool:
     if before[-1] in "-–—":
         return len(before) < len(raw)  # "(QNO) - UBND tỉnh", not the "KH-UBND" of a symbol
     return before.endswith(_cfg()["openers"])
+
+
+def _after_date_line(folded: str, pos: int) -> bool:
+    """Whether only the page's date line stands before `pos`."""
+    return pos < 80 and any(p.fullmatch(folded[:pos].rstrip()) for p in _cfg()["publication"])
 
 
 def expand_issuer(issuer: str) -> str:
@@ -272,13 +277,18 @@ def _year_in(folded: str, start: int, end: int) -> int | None:
     return None
 
 
-def opening_year(text: str, limit: int = 1500) -> int | None:
-    """The first 'năm YYYY' of the opening that is not a comparison with the past ("so với cùng kỳ năm 2024")."""
+def opening_year(text: str, limit: int = 1500, published: int | None = None) -> int | None:
+    """The first 'năm YYYY' of the opening that is not a comparison with the past ("so với cùng kỳ năm 2024"),
+    nor, on a page published later, a sentence opening on a past year ("Năm 2019, trên địa bàn tỉnh có ...")."""
     cfg = _cfg()
     folded = fold(text[:limit])
     school = None
     for m in cfg["year_re"].finditer(folded):
         if folded[max(0, m.start() - 25):m.start()].rstrip().endswith(cfg["past_cues"]):
+            continue
+        before = folded[:m.start()].rstrip(" \t")
+        opens = not before or before[-1] in "\n.!?" or _after_date_line(folded, m.start())
+        if opens and folded[m.end():m.end() + 1] == "," and published and int(m.group("y")) < published:
             continue
         if not folded[m.start():].startswith(cfg["school_year"]):
             return int(m.group("y"))

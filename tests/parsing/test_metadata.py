@@ -503,3 +503,10 @@ def test_headerless_page_title_carries_type_and_symbol():
     m = meta("Chỉ đạo triển khai Tháng hành động vì trẻ em năm 2014 (315/UBND-VX)\n\n"
              "Kính gửi: Sở Lao động – Thương binh và Xã hội\n")
     assert (m.doc_type, m.number, m.year) == ("Công văn", "315/UBND-VX", 2014)
+
+
+def test_page_opening_on_a_past_year_is_for_its_publication_year():
+    text = (" date 2021-05 Năm 2020, trên địa bàn tỉnh có 12 trẻ em bị tử vong do đuối nước.\n\n"
+            "Để chủ động phòng ngừa, UBND tỉnh vừa có văn bản yêu cầu các sở, ngành tổ chức dạy bơi cho trẻ em.\n")
+    assert meta(text).year == 2021
+    assert meta("Năm 2021, tỉnh phấn đấu 100% trẻ em được tiêm chủng đầy đủ.\n").year == 2021
