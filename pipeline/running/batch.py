@@ -100,7 +100,8 @@ class RunSummary:
     def line(self) -> str:
         rate = self.processed / self.seconds if self.seconds else 0.0
         return (f"{self.total} documents: {self.processed} processed, {self.cached} cached, "
-                f"{self.failed} failed, {self.removed} removed, {self.duplicates} duplicates set aside"
+                f"{self.failed} failed, {self.removed} removed, "
+                f"{self.duplicates} duplicate{'' if self.duplicates == 1 else 's'} set aside"
                 + (f", {self.repaired} damaged records repaired" if self.repaired else "") + "; "
                 f"{self.pages} pages; "
                 f"{self.seconds:.1f}s ({rate:.1f} docs/s; "
