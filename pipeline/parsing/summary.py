@@ -143,7 +143,8 @@ def expand_issuer(issuer: str) -> str:
         out.append(cfg["abbreviations"][m.group(1)])
         pos = m.end()
     out.append(issuer[pos:])
-    return " ".join("".join(out).split()).strip(" ,-–")
+    issuer = re.sub(r"\s*[–—]\s*", " - ", "".join(out))  # "Lao động – Thương binh": the record's dash
+    return " ".join(issuer.split()).strip(" ,-")
 
 
 def _candidates(text: str, folded: str, end: int):

@@ -510,3 +510,8 @@ def test_page_opening_on_a_past_year_is_for_its_publication_year():
             "Để chủ động phòng ngừa, UBND tỉnh vừa có văn bản yêu cầu các sở, ngành tổ chức dạy bơi cho trẻ em.\n")
     assert meta(text).year == 2021
     assert meta("Năm 2021, tỉnh phấn đấu 100% trẻ em được tiêm chủng đầy đủ.\n").year == 2021
+
+
+def test_report_issuer_writes_the_plain_dash():
+    m = meta("Sở Lao động – Thương binh và Xã hội (LĐ-TB&XH) tỉnh Tây Ninh vừa có văn bản đề nghị các huyện rà soát.\n")
+    assert (m.issuer, m.province) == ("Sở Lao động - Thương binh và Xã hội tỉnh Tây Ninh", "Tây Ninh")
