@@ -110,3 +110,13 @@ def test_scanned_seeds_meet_the_issue_floors(scanned, tmp_path):
         assert report[field]["f1"] >= 0.95, (field, report[field])
     assert report["sections"]["f1"] >= 0.90, report["sections"]
     assert report["metadata_accuracy"] >= 0.90, report
+
+
+def test_a_batch_without_tesseract_lists_the_scan_and_goes_on(tmp_path, monkeypatch):
+    from pipeline.running.batch import extract_files
+
+    monkeypatch.setattr(ocr, "tessdata", lambda: None)
+    seed = RAW_DIR / "000_fb34435fc2fada6a.txt"
+    result = extract_files([_small_scan(tmp_path / "scan.pdf"), seed], tmp_path / "out", quiet=True)
+    assert [p.stem for p in result.written] == [seed.stem]
+    assert len(result.errors) == 1 and "OCR needs tesseract-ocr" in str(result.errors[0])
