@@ -28,7 +28,7 @@ from pipeline.parsing.summary import (
     publication_date,
     title_document,
 )
-from pipeline.textutils import fold, strip_accents
+from pipeline.textutils import fold, nfc, strip_accents
 
 _HEAD_LIMIT = 6000  # the header never runs longer than this
 _HEAD_MIN = 1500
@@ -706,8 +706,47 @@ def _plan_year(title: str | None, issue_year: int | None) -> int | None:
     return issue_year
 
 
+@cache
+def _reaccent_table() -> tuple[re.Pattern, dict[str, str], re.Pattern, list[str]]:
+    """(pattern of accent-free phrases, key -> accented phrase, date pattern, date words)."""
+    raw = load_yaml("metadata.yaml")["reaccent"]
+    gz = _gazetteer()
+    provinces = [p.name for p in gz.all_places("province")] if gz is not None else []
+    phrases = [*raw["phrases"], *(t["name"].lower() for t in load_yaml("document_types.yaml")["types"]), *provinces]
+    table = {strip_accents(p): nfc(p) for p in phrases if len(strip_accents(p)) == len(nfc(p))}
+    units = [u for u in raw["unit_words"] if len(strip_accents(u)) == len(u)]
+    table.update({strip_accents(u): u for u in units})
+    alt = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    unit_keys = "|".join(re.escape(strip_accents(u)) for u in units)
+    pattern = re.compile(r"(?<![\w'])(?:(" + alt + r")|(" + unit_keys + r")(?=\s+[A-Z]))(?![\w'])", re.I)
+    return pattern, table, re.compile(raw["date"], re.I), list(raw["date_words"])
+
+
+def _with_case(model: str, word: str) -> str:
+    return "".join(w.upper() if m.isupper() else w for m, w in zip(model, word, strict=True))
+
+
+def reaccent(text: str) -> str:
+    """'Uy ban nhan dan tinh Kien Giang' -> 'Ủy ban nhân dân tỉnh Kiên Giang' (same length)."""
+    pattern, table, date, (day, month, year) = _reaccent_table()
+
+    def word(m: re.Match) -> str:
+        key = m.group(0).lower()
+        return _with_case(m.group(0), table.get(key, key)) if key in table else m.group(0)
+
+    def dated(m: re.Match) -> str:
+        words = m.group(0).split()
+        return " ".join([_with_case(words[0], day), words[1], _with_case(words[2], month), words[3],
+                         _with_case(words[4], year), words[5]]) if len(words) == 6 else m.group(0)
+
+    out = date.sub(dated, pattern.sub(word, text))
+    return out if len(out) == len(text) else text
+
+
 def extract_metadata(text: str, tree: SectionTree) -> Metadata:
     """Metadata of a cleaned plan text, each field from its printed place."""
+    if _unaccented(text):
+        text = reaccent(text)  # read back the marks of the words the fields are read from
     head_end = _header_end(text, tree)
     head = text[:head_end]
     number = find_number(head)

@@ -515,3 +515,15 @@ def test_page_opening_on_a_past_year_is_for_its_publication_year():
 def test_report_issuer_writes_the_plain_dash():
     m = meta("Sở Lao động – Thương binh và Xã hội (LĐ-TB&XH) tỉnh Tây Ninh vừa có văn bản đề nghị các huyện rà soát.\n")
     assert (m.issuer, m.province) == ("Sở Lao động - Thương binh và Xã hội tỉnh Tây Ninh", "Tây Ninh")
+
+
+def test_text_without_diacritics_is_read_after_its_marks_are_restored():
+    from pipeline.parsing.metadata import reaccent
+
+    text = ("UY BAN NHAN DAN\nTINH KIEN GIANG\nSo: 31/KH-UBND\nKien Giang, ngay 6 thang 4 nam 2021\nKE HOACH\n"
+            "Trien khai cong tac tre em nam 2021\nUy ban nhan dan tinh Kien Giang ban hanh Ke hoach nhu sau:\n")
+    assert len(reaccent(text)) == len(text)
+    assert reaccent("Uy ban nhan dan tinh Kien Giang ban hanh") == "Ủy ban nhân dân tỉnh Kiên Giang ban hành"
+    m = meta(text)
+    assert (m.doc_type, m.issuer, m.admin_level, m.province, m.issue_date) == (
+        "Kế hoạch", "UBND tỉnh Kiên Giang", "province", "Kiên Giang", "2021-04-06")
