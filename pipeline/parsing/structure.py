@@ -364,7 +364,7 @@ def _build(text: str, lines: list[_Line], roman_scheme: bool) -> list[_Node]:
         elif ln.kind == "paren" and paren_is_section:
             rank, section = 1, True
         elif ln.kind == "letter":
-            rank, section = _RANK_LETTER, False
+            rank, section = _RANK_LETTER, not roman_scheme and _under_top_item(stack)
         else:
             rank, section = _RANK_DYNAMIC, False
         node = _Node(ln.kind, ln.label, rank, ln.start, ln.cstart, ln.cend, emph=ln.emph, section=section)
@@ -382,6 +382,17 @@ def _build(text: str, lines: list[_Line], roman_scheme: bool) -> list[_Node]:
         attach(node, stack[-1] if stack else None)
         current = node
     return roots
+
+
+def _under_top_item(stack: list[_Node]) -> bool:
+    """A lettered point opens a level-2 section when the innermost open section
+    is a top numbered item ("2.", "1)") of a plan with no Roman level: "a)",
+    "đ)" right under "2. Mục tiêu cụ thể" are the plan's second level."""
+    open_sections = [n for n in stack if n.section and n.rank < _RANK_LETTER]
+    if not open_sections:
+        return False
+    top = open_sections[-1]
+    return top.parent is None and top.kind in ("num", "paren") and "." not in top.label
 
 
 def _own_part(label: str, parent: _Node) -> str:

@@ -193,6 +193,24 @@ def test_top_numbered_items_are_level_one_without_a_roman_level():
     assert ids == ["5", "5.p1", "6.-1", "6.-2"]
 
 
+def test_lettered_points_under_top_numbered_items_are_level_two_without_a_roman_level():
+    # the gold's rule (excerpts README): no Roman level -> "1." is level 1 and its "a)", "đ)" are level 2
+    text = ("1. Mục tiêu chung\nNâng cao chất lượng công tác bảo vệ, chăm sóc trẻ em trên địa bàn huyện.\n"
+            "2. Mục tiêu cụ thể\na) Giảm tỷ lệ trẻ em bị tai nạn, thương tích\n- Đến năm 2025: giảm 5% so với năm 2020.\n"
+            "đ) Tăng tỷ lệ trẻ em được tiếp cận dịch vụ bảo vệ trẻ em.\n")
+    tree = parse_structure(text)
+    assert [(s.id, s.level, s.parent) for s in tree.sections] == [
+        ("1", 1, None), ("2", 1, None), ("2.a", 2, "2"), ("2.đ", 2, "2")]
+    assert tree.get("2.a").heading == "Giảm tỷ lệ trẻ em bị tai nạn, thương tích"
+    # task ids are those of the lettered points, their section is the point
+    assert [(t.id, t.section) for t in tree.tasks] == [("1.p1", "1"), ("2.a.-1", "2.a"), ("2.đ", "2.đ")]
+    # under a Roman level the letters stay level 3 (no section); under "1.1" too
+    roman = "I. MỤC TIÊU\n" + text
+    assert [s.id for s in parse_structure(roman).sections] == ["I", "I.1", "I.2"]
+    deeper = "1. Mục tiêu\n1.1. Mục tiêu cụ thể\na) Giảm tỷ lệ trẻ em bị tai nạn, thương tích.\n"
+    assert [s.id for s in parse_structure(deeper).sections] == ["1", "1.1"]
+
+
 def test_one_dot_one_numbering_under_a_roman_heading_is_level_two_with_the_label_as_printed():
     # the gold's ids join the labels with dots: "1.1" straight under "I." is "I.1.1" (not "I.1")
     text = "I. MỤC ĐÍCH, YÊU CẦU\n1.1. Mục đích\nTriển khai kịp thời, đầy đủ và có hiệu quả về công tác trẻ em trên địa bàn huyện.\n1.2. Yêu cầu\na) Cụ thể hóa các nội dung.\n"
