@@ -77,10 +77,11 @@ def _read_open_pdf(pdf, path: Path) -> RawDocument:
                 scans.append(i)
                 pages.append(None)
             elif scan.lines is None or scan.paths >= MIN_TABLE_PATHS:
-                pages.append(plumber.page_text(i, scan.lines, margins))
+                turned = page.get_rotation() in (90, 270)  # pdfplumber's boxes turn with the page, pdfium's do not
+                pages.append(plumber.page_text(i, None if turned else scan.lines, margins))
             else:
                 plumber.task_columns = None
-                pages.append(layout.page_text(scan.lines, page.get_height(), margins))
+                pages.append(layout.page_text(scan.lines, text_height(page), margins))
             margins = pages[-1].margins if pages[-1] else margins
             page.close()
     finally:
@@ -141,11 +142,16 @@ def scan_page(page) -> PageScan:
         text = textpage.get_text_range() if count > 0 else ""
         if len(text) != count:  # pdfium's text and character indexes disagree: not safe to map
             return PageScan(None, paths, images)
-        lines = _lines(textpage, text, page.get_height())
+        lines = _lines(textpage, text, text_height(page))
     finally:
         textpage.close()
     letters = sum(c.isalpha() for ln in lines for c in ln["text"])
     return PageScan(lines, paths, images, letters)
+
+
+def text_height(page) -> float:
+    """The page's height in the space of its text (pdfium's character boxes ignore /Rotate)."""
+    return page.get_width() if page.get_rotation() in (90, 270) else page.get_height()
 
 
 def _lines(textpage, text: str, height: float) -> list[dict]:

@@ -31,3 +31,15 @@ def test_plain_pages_never_open_pdfplumber(tmp_path, monkeypatch):
     raw = read(path)
     assert raw.pages > 3 and raw.format == "pdf"
     assert clean(raw)[0].replace("**", "").split("\n") == text.replace("**", "").split("\n")
+
+
+def test_a_page_turned_by_rotate_reads_the_same(tmp_path):
+    import pypdfium2 as pdfium
+
+    text = clean(read(RAW_DIR / "003_289ed289cededb05.txt"))[0]
+    path = render_pdf(text, tmp_path / "p.pdf")
+    doc = pdfium.PdfDocument(str(path))
+    for page in doc:
+        page.set_rotation(90)
+    doc.save(str(tmp_path / "turned.pdf"))
+    assert clean(read(tmp_path / "turned.pdf"))[0] == clean(read(path))[0]
