@@ -35,7 +35,9 @@ _HEAD_MIN = 1500
 _TAIL_LIMIT = 3000  # the signature block sits in the last characters
 _MARKUP = re.compile(r"[*_#`|>]+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
-_SYMBOL = r"(?P<num>\d{0,6})[ \t]*/[ \t]*(?P<code>[^\W_][\w&.]*(?:(?:/|[-–][ \t]?)[^\W_][\w&.]*)*)"
+_SYMBOL = (r"(?:(?P<num>\d{0,6})[ \t]*/[ \t]*(?P<code>[^\W_][\w&.]*(?:(?:/|[-–][ \t]?)[^\W_][\w&.]*)*)"
+           # a party or Youth Union symbol: "45-KH/TĐTN-TTNTH", "12-CT/TU"
+           r"|(?P<pnum>\d{1,6})-(?P<pcode>[^\W_][\w&.]*/[^\W_][\w&.]*(?:[-/][^\W_][\w&.]*)*))")
 
 
 @cache
@@ -147,6 +149,8 @@ def find_number(head: str) -> str | None:
     if not found:
         return None
     m = min(found, key=lambda x: x.start())
+    if m.group("pnum"):
+        return f"{m.group('pnum')}-{head[m.start('pcode'):m.end('pcode')].rstrip('.')}"
     if not m.group("num"):
         return None
     code = head[m.start("code"):m.end("code")].rstrip(".")
@@ -483,7 +487,7 @@ def _agency_case(upper: str) -> str:
             name_from = i + 2
         elif lows[i] in units and f"{lows[i]} {lows[i + 1]}" != _cfg()["society"]:
             name_from = i + 1
-    acronym = [not re.search(r"[aeiouy]", strip_accents(w)) for w in words]
+    acronym = [w[:1].isalpha() and not re.search(r"[aeiouy]", strip_accents(w)) for w in words]
     school = next((i for i, w in enumerate(lows) if w in _cfg()["school_words"]), None)
     if name_from == len(words) and school is not None:  # "TRƯỜNG TIỂU HỌC SƠN HẠ": the name follows the kind
         at = school + 1

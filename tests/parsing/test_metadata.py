@@ -527,3 +527,17 @@ def test_text_without_diacritics_is_read_after_its_marks_are_restored():
     m = meta(text)
     assert (m.doc_type, m.issuer, m.admin_level, m.province, m.issue_date) == (
         "Kế hoạch", "UBND tỉnh Kiên Giang", "province", "Kiên Giang", "2021-04-06")
+
+
+def test_youth_union_header_with_its_party_style_symbol():
+    m = meta("TỈNH ĐOÀN BÌNH ĐỊNH\n***\nSố: 45-KH/TĐTN-TTNTH\nQuy Nhơn, ngày 2 tháng 5 năm 2022\nKẾ HOẠCH\n"
+             "Tổ chức hoạt động hè năm 2022\n")
+    assert (m.number, m.issuer, m.admin_level, m.province) == (
+        "45-KH/TĐTN-TTNTH", "Tỉnh Đoàn Bình Định", "province", "Bình Định")
+
+
+def test_department_header_under_its_committee_keeps_the_dash_of_its_name():
+    m = meta("UBND HUYỆN ĐỨC PHỔ\nPHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 15/KH-LĐTBXH\n"
+             "Đức Phổ, ngày 10 tháng 3 năm 2020\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2020\n")
+    assert (m.issuer, m.admin_level, m.province) == (
+        "Phòng lao động - thương binh và xã hội", "district", "Quảng Ngãi")
