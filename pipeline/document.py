@@ -64,6 +64,8 @@ class Task:
     themes: list[str] = field(default_factory=list)
     activities: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)  # "sector/level"
+    # why each tag: "facet:label" -> its top evidence ("cue: đuối nước", "heading: …", "instrument: …", "word: …")
+    tag_evidence: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -34,19 +34,40 @@ def load_predictor():
 
 
 def tag_tasks(tasks: list[Task], tree=None, citations=None, agencies=None) -> None:
-    """Fill `themes` and `activities` of each task in place (no-op when there is no model file).
+    """Fill `themes`, `activities` and `tag_evidence` of each task in place (no-op when there is no model file).
 
-    `tree`, `citations` and `agencies` are what the document says around each task (headings
-    above it, instruments and bodies it names), for models that use that context.
+    With the document's `tree` (SectionTree), `citations` and `agencies` (AgencyMention list), a task's
+    ancestor headings, the instruments cited in its span and its agencies add to its text's scores
+    (see context.py); without them the task is tagged from its text alone.
     """
-    if not tasks:
+    if not tasks or not MODEL_PATH.is_file():
         return
-    if not MODEL_PATH.is_file():
-        return
+    from pipeline.classifier import context
+
     model = load_predictor()
-    for task, tags in zip(tasks, model.predict([t.text for t in tasks]), strict=True):
+    contexts = [context.of_task(t, tree, citations, agencies) for t in tasks]
+    tagged = model.predict([t.text for t in tasks], contexts)
+    for task, tags, ctx in zip(tasks, tagged, contexts, strict=True):
         task.themes = tags["themes"]
         task.activities = tags["activities"]
+        task.tag_evidence = tag_evidence(model, task.text, ctx, tags)
+
+
+def tag_evidence(model, text: str, ctx, tags: dict[str, list[str]], top: int = 4) -> dict[str, list[str]]:
+    """Per tag, its top evidence: cue words of the text, the heading and the instrument carrying a cue
+    of it (when the context counts), then the words the learned model weighed most."""
+    from pipeline.classifier.context import evidence_words
+
+    columns = model.columns
+    out: dict[str, list[str]] = {}
+    for facet in ("themes", "activities"):
+        for label in tags[facet]:
+            found = evidence_words(text, ctx, facet, label, getattr(model, "context", None))
+            if len(found) < top and hasattr(model, "top_words"):
+                found += [f"word: {w}" for w in model.top_words(text, columns.index((facet, label)), top - len(found))
+                          if f"cue: {w}" not in found]
+            out[f"{facet}:{label}"] = found[:top]
+    return out
 
 
 def bench_figures() -> dict:

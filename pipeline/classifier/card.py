@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.classifier.training import MACRO_MIN_SUPPORT, TrainResult
+from pipeline.classifier import evaluate
+from pipeline.classifier.training import BLEND_GRID, MACRO_MIN_SUPPORT, TrainResult
 
 BARS = {"themes_micro_f1": 0.92, "themes_macro_f1": 0.85, "activities_micro_f1": 0.80}
 
@@ -41,7 +42,22 @@ def per_label_table(result: TrainResult) -> str:
     return "\n".join(lines)
 
 
-def model_card(result: TrainResult) -> str:
+def _context_weights(model) -> str:
+    ctx = getattr(model, "context", None)
+    return ", ".join(f"{k} {v}" for k, v in ctx.weights.items()) if ctx is not None else "none (no context found)"
+
+
+def dev_section(dev: evaluate.DevReport | None) -> str:
+    """The dev-set figures (the yardstick), or why they are missing."""
+    if dev is None:
+        return f"Not measured: {evaluate.DEV_THEMES} was not present when the model was trained."
+    return (f"The {dev.tasks} labelled tasks of `../shared/gold/dev/themes.jsonl` (other provinces' plans, "
+            "never trained on), tagged from their text alone and scored by `../shared/eval/score.py themes` "
+            "(macro-F1 over the labels present in the dev gold). Reproduce with "
+            "`python -m pipeline.classifier.evaluate`.\n\n" + evaluate.format_report(dev))
+
+
+def model_card(result: TrainResult, dev: evaluate.DevReport | None = None) -> str:
     m = result.model
     info = m.info
     notes = "\n".join(f"- {n}" for n in info.get("notes", [])) or "- none: every labelled task was used."
@@ -54,23 +70,29 @@ with `themes` and `activities` (ids of `../shared/taxonomy/themes.yaml`).
 - scikit-learn `Pipeline`: TF-IDF over syllable 1-2-grams and character 2-4-grams
   of the folded text, plus cue/hint flags from `pipeline/knowledge/resources/theme_cues.yaml`,
   into one linear model per label (`{m.family}`, fixed seed).
-- Score per label = {m.blend['themes']} x model score + {1 - m.blend['themes']:.1f} x cue-baseline hit for themes
-  (activities: model score only); a per-label threshold, tuned on grouped
-  out-of-fold scores, turns it into a tag.
+- Score per label = w x model score + (1 - w) x cue-baseline hit, w = {m.blend['themes']} for themes and
+  {m.blend['activities']} for activities (chosen by grouped CV among {len(BLEND_GRID)} pairs); a per-label
+  threshold, tuned on grouped out-of-fold scores, turns it into a tag.
+- Context (records only; `classify` with a `"context"` field): weights {_context_weights(m)}
+  (chosen by grouped CV on the training tasks, located in their documents).
 - Families compared: {", ".join(r.name for r in result.reports[1:])}; the cue baseline alone is
   scored beside them. The shipped family is the best on themes micro + macro F1 + activities micro F1.
 
 ## Data
 - {info.get('tasks')} labelled tasks from {info.get('groups')} documents:
-  {info.get('sample_tasks')} from the five sample plans (`data/labels/sample_tasks.jsonl`),
-  {info.get('excerpt_tasks')} cut from other provinces' excerpts (`data/labels/excerpt_tasks.jsonl`,
-  stored as offsets, resolved against ../shared/corpus/excerpts/).
+  {info.get('sample_tasks')} from the five sample plans (`data/labels/sample_tasks*.jsonl`),
+  {info.get('excerpt_tasks')} cut from other provinces' excerpts (`data/labels/excerpt_tasks*.jsonl`,
+  stored as offsets, resolved against ../shared/corpus/excerpts/). No dev task is trained on
+  (`load_labelled` drops any text of `../shared/gold/dev/themes.jsonl`; a test checks the files).
 - Labelling rules and hard cases: `data/labels/LABELLING.md`.
 
 Left out:
 {notes}
 
-## Evaluation: leave-one-document-out cross-validation
+## Evaluation on the dev set (the honest figure)
+{dev_section(dev)}
+
+## Evaluation: leave-one-document-out cross-validation on the training data
 Each sample plan and each excerpt is one group. The thresholds applied to a
 document are tuned on the out-of-fold scores of the other documents only.
 Macro-F1 is over labels with at least {MACRO_MIN_SUPPORT} examples.

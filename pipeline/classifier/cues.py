@@ -163,12 +163,3 @@ class CueBaseline:
     def predict(self, texts: list[str]) -> np.ndarray:
         return cue_matrix(list(texts), self.facet, self.labels, "cues").astype(int)
 
-
-def __getattr__(name: str):
-    """`CueFeatures` (a scikit-learn transformer) lives in features.py, so this module loads without
-    scikit-learn; the name still resolves here, where models pickled before the move look for it."""
-    if name == "CueFeatures":
-        from pipeline.classifier.features import CueFeatures
-
-        return CueFeatures
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

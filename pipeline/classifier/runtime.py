@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.classifier.context import ContextModel, TaskContext
 from pipeline.classifier.cues import cue_matrix, match_key
 
 FACETS = ("themes", "activities")
@@ -55,13 +56,20 @@ class CompiledModel:
     thresholds: np.ndarray
     blend: dict[str, float]
     source_sha256: str = ""  # of the .joblib it was compiled from
+    context: ContextModel | None = None  # weights of headings, instruments, agencies
 
     @property
     def columns(self) -> list[tuple[str, str]]:
         return [(f, lab) for f in FACETS for lab in self.labels[f]]
 
-    def scores(self, texts: list[str]) -> np.ndarray:
-        texts = list(texts)
+    def scores(self, texts: list[str], contexts: list[TaskContext] | None = None) -> np.ndarray:
+        """`ThemeModel.scores`, from the arrays."""
+        scores = self._text_scores(list(texts))
+        if self.context is None or not contexts or all(c.empty for c in contexts):
+            return scores
+        return scores + self.context.boost(list(contexts), self.labels)
+
+    def _text_scores(self, texts: list[str]) -> np.ndarray:
         n = len(texts)
         margins = np.tile(self.intercept, (n, 1))
         by_feature = self._by_feature()
@@ -84,7 +92,7 @@ class CompiledModel:
         return weight * learned + (1.0 - weight) * cues
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_coef_by_feature"}  # derived: not saved
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}  # derived: not saved
 
     def _by_feature(self) -> np.ndarray:
         """The weights as (features, columns), so a text's features are contiguous rows."""
@@ -93,8 +101,23 @@ class CompiledModel:
             cached = self.__dict__["_coef_by_feature"] = np.ascontiguousarray(self.coef.T)
         return cached
 
-    def predict(self, texts: list[str]) -> list[dict[str, list[str]]]:
-        hits = self.scores(texts) >= self.thresholds
+    def top_words(self, text: str, column: int, top: int = 3) -> list[str]:
+        """The syllable n-grams of `text` that pushed `column` most (weight x tf-idf > 0), for explanations."""
+        by_feature = self._by_feature()
+        vocab = next((v for v in self.vocabularies if v.analyzer == "word"), None)
+        if vocab is None:
+            return []
+        offset = sum(len(v.idf) for v in self.vocabularies[:self.vocabularies.index(vocab)])
+        cols, vals = _tfidf_row(vocab, text)
+        contrib = vals * by_feature[offset + cols, column] if len(cols) else np.empty(0)
+        names = self.__dict__.get("_word_names")
+        if names is None:
+            names = self.__dict__["_word_names"] = {j: term for term, j in vocab.terms.items()}
+        order = [k for k in np.argsort(-contrib)[:top] if contrib[k] > 0]
+        return [names[int(cols[k])] for k in order]
+
+    def predict(self, texts: list[str], contexts: list[TaskContext] | None = None) -> list[dict[str, list[str]]]:
+        hits = self.scores(texts, contexts) >= self.thresholds
         out = []
         for row in hits:
             rec: dict[str, list[str]] = {f: [] for f in FACETS}
@@ -201,7 +224,8 @@ def compile_model(model, source_sha256: str = "") -> CompiledModel:
             raise ValueError(f"feature {name!r} ({type(tr).__name__}) is not supported by the runtime model")
     return CompiledModel(vocabularies, cue_facets, np.asarray(clf.coef_, dtype=np.float64),
                          np.asarray(clf.intercept_, dtype=np.float64), {f: list(model.labels[f]) for f in FACETS},
-                         np.asarray(model.thresholds, dtype=np.float64), dict(model.blend), source_sha256)
+                         np.asarray(model.thresholds, dtype=np.float64), dict(model.blend), source_sha256,
+                         getattr(model, "context", None))
 
 
 def file_sha256(path: Path) -> str:

@@ -8,18 +8,20 @@ for a document is tuned on the out-of-fold scores of the OTHER documents only.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.model_selection import LeaveOneGroupOut
 
+from pipeline.classifier.context import KINDS, ContextModel, TaskContext, sector_lift
 from pipeline.classifier.cues import lexicon
 from pipeline.classifier.data import LabelledData, LabelledTask
 from pipeline.classifier.model import (
     BLEND,
+    DEFAULT_FAMILIES,
     FACETS,
-    FAMILIES,
     ThemeModel,
     blend,
     blend_weights,
@@ -32,6 +34,11 @@ from pipeline.classifier.model import (
 GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 MIN_POSITIVES_TO_TUNE = 3
 MACRO_MIN_SUPPORT = 5  # macro-F1 over labels with at least this many examples
+# learned-score weights tried per facet (the rest is the 0/1 cue hit, see model.blend); BLEND is the default
+BLEND_GRID = [{"themes": t, "activities": a} for t in (0.3, 0.5, 0.7) for a in (0.5, 0.7, 1.0)]
+# weights tried for the context evidence (context.py); ties go to the smaller weights
+CONTEXT_GRID = {"heading:themes": (0.0, 0.1, 0.2, 0.3, 0.5), "heading:activities": (0.0, 0.1, 0.2, 0.3, 0.5),
+                "instrument": (0.0, 0.2, 0.5), "agency": (0.0, 0.25, 0.5, 1.0)}
 
 
 def label_columns() -> dict[str, list[str]]:
@@ -117,6 +124,46 @@ def score(name: str, pred: np.ndarray, Y: np.ndarray, columns) -> Report:
     return rep
 
 
+def headline(rep: Report) -> float:
+    """What model selection maximises: themes micro + macro F1 + activities micro F1."""
+    return rep.summary["themes_micro_f1"] + rep.summary["themes_macro_f1"] + rep.summary["activities_micro_f1"]
+
+
+def _grouped_context_parts(oof: np.ndarray, Y: np.ndarray, groups: list[str], contexts: list[TaskContext],
+                           labels: dict[str, list[str]], flat) -> tuple[np.ndarray, np.ndarray]:
+    """Per task: the thresholds and the agency evidence learned WITHOUT its document (no leak)."""
+    groups_arr = np.array(groups)
+    thresholds, agency = np.zeros_like(oof), np.zeros_like(oof)
+    sectors = [c.sectors for c in contexts]
+    for g in sorted(set(groups)):
+        inside = groups_arr == g
+        thresholds[inside] = tune_thresholds(oof[~inside], Y[~inside])
+        lift = sector_lift([sectors[i] for i in np.flatnonzero(~inside)], Y[~inside], flat)
+        agency[inside] = ContextModel(sector_lift=lift).evidence([contexts[i] for i in np.flatnonzero(inside)],
+                                                                 labels)["agency"]
+    return thresholds, agency
+
+
+def tune_context(oof: np.ndarray, Y: np.ndarray, groups: list[str], contexts: list[TaskContext],
+                 labels: dict[str, list[str]]) -> tuple[ContextModel, Report]:
+    """The context weights with the best grouped-CV headline on top of the text's out-of-fold scores."""
+    flat = [(f, lab) for f in FACETS for lab in labels[f]]
+    thresholds, agency = _grouped_context_parts(oof, Y, groups, contexts, labels, flat)
+    evidence = ContextModel().evidence(contexts, labels)
+    evidence["agency"] = agency
+    best: tuple | None = None
+    for combo in itertools.product(*(CONTEXT_GRID[k] for k in KINDS)):
+        weights = dict(zip(KINDS, combo, strict=True))
+        scored = oof + sum(weights[k] * evidence[k] for k in KINDS)
+        rep = score("with context", (scored >= thresholds).astype(int), Y, flat)
+        key = (round(headline(rep), 4), -sum(combo))
+        if best is None or key > best[0]:
+            best = (key, weights, rep)
+    _, weights, rep = best
+    rep.name = "with context (" + ", ".join(f"{k} {v}" for k, v in weights.items()) + ")"
+    return ContextModel(weights, sector_lift([c.sectors for c in contexts], Y, flat)), rep
+
+
 @dataclass
 class TrainResult:
     model: ThemeModel
@@ -126,11 +173,11 @@ class TrainResult:
 
 
 def fit_model(tasks: list[LabelledTask], family: str, thresholds: np.ndarray | None = None,
-              info: dict | None = None) -> ThemeModel:
+              info: dict | None = None, weights: dict[str, float] | None = None) -> ThemeModel:
     """Fit on all `tasks`; thresholds from grouped out-of-fold scores unless given."""
     columns = label_columns()
     model = ThemeModel(build_pipeline(family), columns, np.full(sum(map(len, columns.values())), 0.5),
-                       family=family, info=dict(info or {}))
+                       family=family, blend=dict(weights or BLEND), info=dict(info or {}))
     texts = [t.text for t in tasks]
     Y = targets(tasks, model.columns)
     if thresholds is None:
@@ -142,9 +189,10 @@ def fit_model(tasks: list[LabelledTask], family: str, thresholds: np.ndarray | N
 
 
 def train(data: LabelledData, families: list[str] | None = None, log=print) -> TrainResult:
-    """Compare the cue baseline and each family by leave-one-document-out CV; fit the winner on all data."""
+    """Compare the cue baseline and each family (with each cue blend of BLEND_GRID) by leave-one-document-out
+    CV; fit the winner on all data, with the context weights tuned on its out-of-fold scores."""
     t0 = time.perf_counter()
-    families = families or list(FAMILIES)
+    families = families or list(DEFAULT_FAMILIES)
     columns = label_columns()
     flat = [(f, lab) for f in FACETS for lab in columns[f]]
     tasks = data.tasks
@@ -153,19 +201,42 @@ def train(data: LabelledData, families: list[str] | None = None, log=print) -> T
     reports = []
     base = cue_columns(texts, columns)
     reports.append(score("cue baseline", base.astype(int), Y, flat))
-    oof: dict[str, np.ndarray] = {}
+    best: dict[str, tuple[dict, np.ndarray]] = {}  # family -> (blend, blended out-of-fold scores)
     for fam in families:
         t1 = time.perf_counter()
-        oof[fam] = blend(oof_scores(fam, texts, Y, groups), base, blend_weights(columns, BLEND))
-        reports.append(score(fam, grouped_predictions(oof[fam], Y, groups), Y, flat))
-        log(f"  {fam}: grouped CV in {time.perf_counter() - t1:.0f}s")
-    winner = max(reports[1:], key=lambda r: (r.summary["themes_micro_f1"] + r.summary["themes_macro_f1"]
-                                             + r.summary["activities_micro_f1"]))
+        raw = oof_scores(fam, texts, Y, groups)
+        candidates = []
+        for weights in BLEND_GRID:
+            oof = blend(raw, base, blend_weights(columns, weights))
+            candidates.append((headline(score(fam, grouped_predictions(oof, Y, groups), Y, flat)), weights, oof))
+        _, weights, oof = max(candidates, key=lambda c: c[0])
+        best[fam] = (weights, oof)
+        reports.append(score(fam, grouped_predictions(oof, Y, groups), Y, flat))
+        log(f"  {fam}: grouped CV in {time.perf_counter() - t1:.0f}s, blend {weights}")
+    winner = max(reports[1:], key=headline)
+    weights, oof = best[winner.name]
+    context_model, context_report = _context(data, oof, Y, groups, columns, log)
     info = {"tasks": len(tasks), "groups": len(set(groups)),
             "sample_tasks": sum(t.source == "sample" for t in tasks),
             "excerpt_tasks": sum(t.source == "excerpt" for t in tasks), "notes": list(data.notes)}
-    model = fit_model(tasks, winner.name, tune_thresholds(oof[winner.name], Y), info)
+    model = fit_model(tasks, winner.name, tune_thresholds(oof, Y), info, weights)
+    model.context = context_model
+    if context_report is not None:
+        reports.append(context_report)
     return TrainResult(model, reports, data, time.perf_counter() - t0)
+
+
+def _context(data: LabelledData, oof: np.ndarray, Y: np.ndarray, groups: list[str], columns, log):
+    """The context model (None when no training task has a context) and its grouped-CV report."""
+    from pipeline.classifier.training_context import contexts as task_contexts
+
+    t1 = time.perf_counter()
+    contexts = task_contexts(data.tasks, data.excerpts_dir)
+    if all(c.empty for c in contexts):
+        return None, None
+    model, report = tune_context(oof, Y, groups, contexts, columns)
+    log(f"  context weights {model.weights}: grouped CV in {time.perf_counter() - t1:.0f}s")
+    return model, report
 
 
 def predictions_as_records(model: ThemeModel, texts: list[str]) -> list[dict[str, list[str]]]:

@@ -2,9 +2,12 @@
 
 Reads `{"id": ..., "text": ...}` per line (stdin or FILE) and writes
 `{"id": ..., "themes": [...], "activities": [...]}` per line, in order
-(stdout or --out). `--proba` adds `"proba": {"themes:drowning": 0.93, ...}`;
+(stdout or --out). A line may also carry `"context"`: the headings above the
+task (a string or a list, innermost first), which add to the text's scores as
+a record's section headings do. `--proba` adds `"proba": {"themes:drowning": 0.93, ...}`;
 `--explain` adds `"explain": {"themes:drowning": [["chars: đuối", 0.41], ...]}`,
-the features that pushed each predicted label.
+the features that pushed each predicted label, and `"evidence"`, the tag's
+evidence as records carry it (`tag_evidence`).
 """
 
 from __future__ import annotations
@@ -45,10 +48,13 @@ def run(args) -> int:
     finally:
         if args.input:
             src.close()
+    from pipeline.classifier import context, tag_evidence
+
     model = load_model(str(model_path))
     texts = [str(r.get("text") or "") for r in rows]
-    tags = model.predict(texts)
-    scores = model.scores(texts) if args.proba else None
+    contexts = [context.from_headings(r.get("context")) for r in rows]
+    tags = model.predict(texts, contexts)
+    scores = model.scores(texts, contexts) if args.proba else None
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         for i, (r, t) in enumerate(zip(rows, tags, strict=True)):
@@ -57,7 +63,8 @@ def run(args) -> int:
                 rec["proba"] = {f"{f}:{lab}": round(float(s), 4) for (f, lab), s in zip(model.columns, scores[i],
                                                                                        strict=True)}
             if args.explain:
-                rec["explain"] = model.explain(texts[i])
+                rec["explain"] = model.explain(texts[i], context=contexts[i])
+                rec["evidence"] = tag_evidence(model, texts[i], contexts[i], t)
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     finally:
         if args.out:

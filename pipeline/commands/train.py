@@ -11,7 +11,8 @@ from pipeline.classifier import CARD_PATH, MODEL_PATH
 def register(sub) -> None:
     p = sub.add_parser("train", help="rebuild the theme classifier from data/labels/ (model + model card)")
     p.add_argument("--evaluate", action="store_true",
-                   help="print the grouped-CV table beside the cue baseline; exit 1 if a bar is missed")
+                   help="print the dev-set table (per label, beside the cue baseline) and the grouped-CV table; "
+                        "exit 1 if a bar is missed")
     p.add_argument("--labels", type=Path, default=None, metavar="DIR", help="labelled data (default data/labels)")
     p.add_argument("--excerpts", type=Path, default=None, metavar="DIR",
                    help="excerpt folder (default ../shared/corpus/excerpts)")
@@ -22,7 +23,7 @@ def register(sub) -> None:
 def run(args) -> int:
     import joblib
 
-    from pipeline.classifier import card, data, runtime, training
+    from pipeline.classifier import card, data, evaluate, runtime, training
 
     labelled = data.load_labelled(args.labels or data.LABELS_DIR,
                                   args.excerpts if args.excerpts is not None else data.EXCERPTS_DIR)
@@ -36,13 +37,16 @@ def run(args) -> int:
     compiled = runtime.runtime_path(args.out)
     runtime.save(runtime.compile_model(result.model, runtime.file_sha256(args.out)), compiled)
     card_path = CARD_PATH if args.out == MODEL_PATH else args.out.with_suffix(".md")
-    card_path.write_text(card.model_card(result), encoding="utf-8")
+    dev = evaluate.dev_report(result.model, name=result.model.family) if evaluate.dev_available() else None
+    card_path.write_text(card.model_card(result, dev), encoding="utf-8")
     print(f"model ({result.model.family}) -> {args.out} (+ {compiled.name}); card -> {card_path} "
           f"({result.seconds:.0f}s)",
           file=sys.stderr)
     if args.evaluate:
+        if dev is not None:
+            print(evaluate.format_report(dev) + "\n")
         print(card.summary_table(result))
-        failed = card.bars_met(result)
+        failed = card.bars_met(result) + (dev.failed_bars() if dev is not None else [])
         for f in failed:
             print(f"bar missed: {f}", file=sys.stderr)
         return 1 if failed else 0
