@@ -71,6 +71,7 @@ def _config() -> dict:
         # matched on accent-stripped lines (OCR text often loses the marks)
         "header": [re.compile(p) for p in cfg["header_line_patterns"]],
         "header_within": float(cfg.get("header_within_share", 0.34)),
+        "header_within_chars": int(cfg.get("header_within_chars", 0)),
     }
 
 
@@ -274,18 +275,40 @@ def _roman_scheme(lines: list[_Line]) -> bool:
     return any(ln.kind == "roman" and (roman_value(ln.label) or 99) <= 3 for ln in lines)
 
 
-def _header_index(text: str, lines: list[_Line]) -> int:
+def _header_index(text: str, lines: list[_Line]) -> int | None:
     """Index of the document's own header line (national motto) when it opens
-    the text; lines above it are web-page chrome (breadcrumbs "1. Trang chủ")."""
-    cfg = _config()
-    limit = len(text) * cfg["header_within"]
+    the text, else None; lines above it are web-page chrome (breadcrumbs "1. Trang chủ")."""
+    limit = _header_limit(text)
     for i, ln in enumerate(lines):
         if ln.start > limit:
             break
-        plain = strip_accents(text[ln.start:ln.end])
-        if any(p.search(plain) for p in cfg["header"]):
+        if _is_header_line(text, ln):
             return i
-    return 0
+    return None
+
+
+def _header_limit(text: str) -> float:
+    """How far into the text the document's own header may start (a share of it, or a fixed span
+    for a short text such as an excerpt under a portal's metadata table)."""
+    cfg = _config()
+    return max(len(text) * cfg["header_within"], cfg["header_within_chars"])
+
+
+def document_header_at(text: str) -> int | None:
+    """Offset of the document's own header (the national motto line) when it opens the text
+    (within `header_within_share`); None for a text without one (a news page, a summary)."""
+    limit = _header_limit(text)
+    for m in _LINE_RE.finditer(text):
+        if m.start() > limit:
+            break
+        if any(p.search(strip_accents(m.group(0))) for p in _config()["header"]):
+            return m.start()
+    return None
+
+
+def _is_header_line(text: str, ln: _Line) -> bool:
+    plain = strip_accents(text[ln.start:ln.end])
+    return any(p.search(plain) for p in _config()["header"])
 
 
 def _body_bounds(text: str, lines: list[_Line]) -> tuple[int, int, bool]:
@@ -486,7 +509,7 @@ def _collect(text: str, roots: list[_Node]) -> SectionTree:
 def parse_structure(text: str) -> SectionTree:
     """Sections (levels 1-2 and deeper) and leaf tasks of a cleaned plan text."""
     lines = _find_lines(text)
-    lines = lines[_header_index(text, lines):]
+    lines = lines[_header_index(text, lines) or 0:]
     if _roman_scheme(lines) and any(ln.kind == "article" for ln in lines):
         # a decision whose articles carry (or precede) a Roman-numbered plan:
         # the Roman parts are the sections, "Điều N" lines are prose

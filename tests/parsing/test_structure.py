@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.parsing.structure import parse_structure, roman_value
+from pipeline.parsing.structure import document_header_at, parse_structure, roman_value
 
 # data/raw/000 (cleaned: one paragraph a line)
 PLAN_000 = """Số: 31 /KH-UBND
@@ -274,6 +274,16 @@ def test_web_page_lines_above_the_document_header_start_no_section():
     # a motto late in the text (an attached form) does not hide the sections before it
     late = PLAN_000 + "\nMẫu báo cáo\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
     assert parse_structure(late).sections[0].id == "I"
+
+
+def test_document_header_offset_of_a_plan_and_of_a_page_without_one():
+    page = ("1. Trang chủ\n2. » Văn bản pháp luật\n" + "Số hiệu: 31/KH-UBND Loại văn bản: Kế hoạch\n" * 30
+            + "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nKẾ HOẠCH\n" + "x" * 3000)
+    # past a third of the text but within the first 2000 characters: still the document's own header
+    assert document_header_at(page) == page.index("CỘNG HÒA")
+    assert document_header_at("UBND tỉnh vừa ban hành Kế hoạch số 96/KH-UBND về Tháng hành động vì trẻ em.") is None
+    # an attached form's motto far into a long plan is not the header
+    assert document_header_at(PLAN_000 * 3 + "\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n") is None
 
 
 def test_parenthesised_numbers_and_nested_bullets():

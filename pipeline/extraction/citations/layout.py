@@ -16,6 +16,7 @@ from pipeline.document import Metadata, SectionTree
 from pipeline.extraction.citations.find import type_words
 from pipeline.extraction.citations.symbols import find_symbols, norm_number
 from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing.structure import document_header_at
 from pipeline.textutils import fold
 
 _PATTERNS = load_yaml("instruments.yaml")["patterns"]
@@ -35,10 +36,13 @@ _BARE_BRACKET = re.compile(r"\(\s*([^()\s][^()\n]{2,60}?)\s*\)")
 
 
 def body_start(folded: str, tree: SectionTree | None) -> int:
-    """Offset where the body (first section) begins; the front matter is before it."""
+    """Offset where the body (first section) begins; the front matter is before it.
+
+    Without sections, the first heading after the document's own header (a
+    portal's breadcrumbs "1. Trang chủ" above it are no heading)."""
     if tree is not None and tree.sections:
         return min(s.start for s in tree.sections)
-    m = _FIRST_HEADING.search(folded)
+    m = _FIRST_HEADING.search(folded, document_header_at(folded) or 0)
     return m.start() if m else len(folded)
 
 

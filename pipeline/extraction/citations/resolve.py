@@ -19,10 +19,10 @@ from pipeline.extraction.citations.issuers import issuer_level, localize
 from pipeline.extraction.citations.layout import body_start, own_numbers, reported_document
 from pipeline.extraction.citations.models import Mention
 from pipeline.extraction.citations.named import approved_decisions
-from pipeline.extraction.citations.programmes import programme_links
 from pipeline.extraction.citations.standalone import standalone_number
 from pipeline.extraction.citations.symbols import issuer_of_codes, norm_number, symbol_key
 from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing.structure import document_header_at
 from pipeline.textutils import fold, squash
 
 
@@ -114,7 +114,7 @@ def _carried_out(folded: str, front_end: int, mentions: list[Mention]) -> set[in
 
 @cache
 def _describers() -> tuple[str, ...]:
-    return tuple(fold(w) for w in load_yaml("instruments.yaml")["programme_link"]["description_words"])
+    return tuple(fold(w) for w in load_yaml("instruments.yaml")["relation_carry"]["description_words"])
 
 
 def _relation(pos: int, clauses: list[tuple[int, int, str | None]]) -> str:
@@ -167,8 +167,8 @@ def _front_end(text: str, folded: str, tree: SectionTree) -> int:
     is the document's content, not what it was issued to carry out.
     """
     end = body_start(folded, tree)
-    if tree.sections:
-        return end
+    if tree.sections or document_header_at(folded) is not None:
+        return end  # a text with its own header is the document, not a summary of it
     reported = reported_document(text, folded)
     if reported is not None:
         stop = _SENTENCE_END.search(folded, reported[1])
@@ -227,7 +227,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
 
     front_end = _front_end(text, folded, tree)
     clauses = _front_modes(folded, front_end)
-    approving = programme_links(folded, front_end, numbered, mentions) | _carried_out(folded, front_end, mentions)
+    carried = _carried_out(folded, front_end, mentions)
     relations: dict[str, str] = {}
     out: list[Citation] = []
     for m, src, short in resolved:
@@ -246,7 +246,7 @@ def resolve(mentions: list[Mention], text: str, tree: SectionTree, meta: Metadat
             level = level or (code_level if not addressed else None)
         elif src.kind == "named":
             level = "central" if src.type in _kinds("central_named_types") else level
-        relation = "implements" if src.start in approving or m.start in approving else _relation(m.start, clauses)
+        relation = "implements" if src.start in carried or m.start in carried else _relation(m.start, clauses)
         if relation == "implements":
             relations[key] = "implements"
         out.append(Citation(
