@@ -75,7 +75,8 @@ with `themes` and `activities` (ids of `../shared/taxonomy/themes.yaml`).
   threshold, tuned on grouped out-of-fold scores, turns it into a tag.
 - Context (records only; `classify` with a `"context"` field): weights {_context_weights(m)}
   (chosen by grouped CV on the training tasks, located in their documents).
-- Families compared: {", ".join(r.name for r in result.reports[1:])}; the cue baseline alone is
+- Families compared: {", ".join(r.name for r in result.reports[1:] if not r.name.startswith("with context"))};
+  the cue baseline alone is
   scored beside them. The shipped family is the best on themes micro + macro F1 + activities micro F1.
 
 ## Data
