@@ -324,7 +324,8 @@ def _plan_list(plans: list[tuple], texts: dict) -> str:
                f'<select id="f-level">{_options((p[3] for p in plans), t["all_levels"])}</select>'
                f'<select id="f-year">{_options((p[4] for p in plans), t["all_years"])}</select></div>')
     return (f'<section id="plans"><h2>{html.escape(t["heading"])} ({len(plans)})</h2>{filters}'
-            f'<p id="plan-count" class="muted"></p><div class="scroll"><table id="plan-table"><thead><tr>{head}'
+            f'<p id="plan-count" class="muted"></p><p class="muted">{html.escape(texts["evidence"]["hint"])}</p>'
+            f'<div class="scroll"><table id="plan-table"><thead><tr>{head}'
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>")
 
 
@@ -428,8 +429,7 @@ def write_report(con: duckdb.DuckDBPyConnection, records_dir: Path, path: Path) 
         out.write(_overview(con, texts))
         out.write(_plan_list(plans, texts))
         out.write(f'<section id="evidence" hidden><button type="button" id="ev-close">{html.escape(e["close"])}'
-                  f'</button><h2 id="ev-title"></h2><p class="muted">{html.escape(e["hint"])}</p>'
-                  '<div id="ev-body"></div></section></main>')
+                  f'</button><h2 id="ev-title"></h2><div id="ev-body"></div></section></main>')
         out.write(f'<script type="application/json" id="ui">{_json_block(_ui(texts))}</script>')
         if index:
             for block in _evidence_blocks(iter_records(records_dir), index, plan_of, texts):
