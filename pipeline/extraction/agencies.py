@@ -24,6 +24,7 @@ import regex as re
 from pipeline.document import AgencyMention, Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
 from pipeline.parsing import tables
+from pipeline.parsing.structure import document_header_at
 from pipeline.textutils import finditer_from, fold, squash
 
 LEVELS = ("central", "province", "district", "commune")
@@ -615,12 +616,21 @@ _LINE_REST = re.compile(r"[\s:.*_)(]*")
 
 
 def _letterhead_end(folded: str) -> int:
-    """Where the letterhead and title end (0 when no preamble line is found)."""
+    """Where the letterhead and title end (0 when no preamble line is found).
+
+    Never before the end of the document's own header line (national motto): the issuer's name
+    stands on it or above it ("BỘ GIÁO DỤC VÀ ĐÀO TẠO" under a portal's "Số hiệu: …" table)."""
+    end = 0
     for pattern in _letterhead_regexes():
         m = pattern.search(folded[:4000])
         if m:
-            return m.start()
-    return 0
+            end = m.start()
+            break
+    header = document_header_at(folded)
+    if header is not None:
+        line_end = folded.find("\n", header)
+        end = max(end, line_end if line_end >= 0 else len(folded))
+    return end
 
 
 def _heading_lines(folded: str, found: list[_Found], roles: list[str | None]) -> None:

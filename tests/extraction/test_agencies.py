@@ -351,6 +351,17 @@ def test_a_line_of_bodies_heads_a_block_even_without_a_label() -> None:
     assert found("ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\nSố: 403/UBND-KGVX\nThực hiện Công văn", "province") == set()
 
 
+def test_letterhead_under_a_portal_metadata_table_is_not_a_lead() -> None:
+    # a portal's "Số hiệu: …" table above the document: its letterhead still issues the document
+    page = ("Tư vấn liên quan\nCông văn 1562/BGDĐT-GDTC năm 2022 về phòng, chống đuối nước cho học sinh do Bộ Giáo dục "
+            "và Đào tạo ban hành\nSố hiệu: 1562/BGDĐT-GDTC Loại văn bản: Công văn\nNgười ký: Ngô Thị Minh\n"
+            "BỘ GIÁO DỤC VÀ ĐÀO TẠO\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 1562/BGDĐT-GDTC\nKính gửi: Các Sở Giáo dục và Đào tạo\n")
+    assert ("education", "central", "lead") not in found(page, "central")
+    # a line of bodies after the header still heads a block
+    assert ("health", "province", "lead") in found(page + "Sở Y tế\nChủ trì tổ chức tập huấn.\n", "central")
+
+
 def test_lead_and_partner_columns_written_inline() -> None:
     sent = "- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Giáo dục và Đào tạo, UBND các huyện."
     assert found(sent, "province") == {("health", "province", "lead"), ("education", "province", "support"),
