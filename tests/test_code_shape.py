@@ -130,3 +130,10 @@ def test_no_import_fallbacks():
 
 def test_no_import_cycles():
     assert not import_cycles()
+
+
+def test_test_files_have_unique_names():
+    """pytest imports test modules by their base name (rootdir conftest, prepend mode): two files of one name
+    in different folders stop the whole collection."""
+    names = [p.name for p in (PACKAGE.parent / "tests").rglob("test_*.py")]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
