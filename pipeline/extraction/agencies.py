@@ -467,14 +467,15 @@ def _gap_is_filler(folded: str, start: int, end: int) -> bool:
 
 
 def _excluded_spans(folded: str) -> list[tuple[int, int]]:
-    """The distribution list and signature (to the end) and the addressee block."""
-    rx = _role_regexes()
+    """The distribution list and signature, to the end."""
+    m = _role_regexes()["no_assign"].search(folded)
+    return [(m.start(), len(folded))] if m else []
+
+
+def _addressee_spans(folded: str) -> list[tuple[int, int]]:
+    """The addressee blocks: each "Kính gửi:" line and the bulleted lines right after it."""
     spans: list[tuple[int, int]] = []
-    m = rx["no_assign"].search(folded)
-    if m:
-        spans.append((m.start(), len(folded)))
-    for m in rx["addressees"].finditer(folded):
-        # the "Kính gửi:" line and the bulleted lines right after it
+    for m in _role_regexes()["addressees"].finditer(folded):
         end = folded.find("\n", m.end())
         end = len(folded) if end < 0 else end
         while end < len(folded):
@@ -821,16 +822,37 @@ def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: st
     _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level), _background_spans(folded, tree))
     _closing_articles(folded, found, roles)
     _levels_from_subject(folded, found, roles)
-    excluded = _excluded_spans(folded)
+    excluded = _excluded_spans(folded) + _addressee_spans(folded)
     out: list[AgencyMention] = []
     for f, role in zip(found, roles, strict=True):
         if role is None or any(a <= f.start < b for a, b in excluded):
             continue
-        for level in f.levels:
-            out.append(AgencyMention(name=f.name, sector=f.sector, level=level, role=role,
-                                     text=text[f.start:f.end], start=f.start, end=f.end,
-                                     section=tree.section_at(f.start)))
-    return out
+        out.extend(_mentions(text, tree, f, role))
+    extra = _addressees(text, folded, tree, found, out)
+    return sorted(out + extra, key=lambda m: m.start) if extra else out
+
+
+def _mentions(text: str, tree: SectionTree, f: _Found, role: str, levels: list[str] | None = None) -> list[AgencyMention]:
+    return [AgencyMention(name=f.name, sector=f.sector, level=level, role=role, text=text[f.start:f.end],
+                          start=f.start, end=f.end, section=tree.section_at(f.start))
+            for level in (levels or f.levels)]
+
+
+def _addressees(text: str, folded: str, tree: SectionTree, found: list[_Found],
+                out: list[AgencyMention]) -> list[AgencyMention]:
+    """Bodies a letter is addressed to ("Kính gửi: Ủy ban nhân dân các tỉnh, …") are asked to act on
+    it (`requested`, a ministry's guidance whose items are their work), when the text gives them no
+    role of their own elsewhere (it may be cut before its "đề nghị …")."""
+    spans = _addressee_spans(folded)
+    have = {(m.sector, m.level) for m in out}
+    extra: list[AgencyMention] = []
+    for f in found:
+        if any(a <= f.start < b for a, b in spans):
+            levels = [lv for lv in f.levels if (f.sector, lv) not in have]
+            if levels:
+                extra.extend(_mentions(text, tree, f, "requested", levels))
+                have |= {(f.sector, lv) for lv in levels}
+    return extra
 
 
 def _heading_span(s) -> tuple[int, int]:

@@ -362,6 +362,19 @@ def test_letterhead_under_a_portal_metadata_table_is_not_a_lead() -> None:
     assert ("health", "province", "lead") in found(page + "Sở Y tế\nChủ trì tổ chức tập huấn.\n", "central")
 
 
+def test_addressees_of_a_guidance_letter_are_requested_when_the_text_names_them_nowhere_else() -> None:
+    letter = ("Số: 375/LĐTBXH-TE\nV/v hướng dẫn thực hiện công tác trẻ em năm 2021\n"
+              "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n"
+              "Bộ Lao động - Thương binh và Xã hội hướng dẫn thực hiện công tác trẻ em năm 2021 như sau:\n"
+              "1. Xây dựng, ban hành và tổ chức thực hiện hiệu quả các kế hoạch về trẻ em.\n")
+    assert found(letter, "central") == {("people_committee", "province", "requested")}
+    # named with a role of their own in the body: that role only, the addressee line adds nothing
+    seed_004 = ("Kính gửi:\n- Giám đốc (Thủ trưởng) các sở, ban, ngành, đoàn thể cấp tỉnh;\n"
+                "- Chủ tịch UBND các huyện, thành phố.\n\n7. Ủy ban nhân dân các huyện, thành phố:\n"
+                "- Tiếp tục, duy trì phát triển cơ sở dữ liệu về trẻ em.\n")
+    assert found(seed_004, "province") == {("people_committee", "district", "lead")}
+
+
 def test_lead_and_partner_columns_written_inline() -> None:
     sent = "- Cơ quan chủ trì: Sở Y tế; cơ quan phối hợp: Sở Giáo dục và Đào tạo, UBND các huyện."
     assert found(sent, "province") == {("health", "province", "lead"), ("education", "province", "support"),
@@ -379,12 +392,6 @@ def test_distribution_list_and_signature_are_not_assignments() -> None:
     text = ("Nơi nhận:\n- UBND tỉnh (Báo cáo);\n- Sở Lao động - Thương binh và Xã hội;\n"
             "- Công an huyện,\n- UBND các xã, thị trấn;\nKT. CHỦ TỊCH")  # 003
     assert found(text, "district") == set()
-
-
-def test_addressees_of_a_dispatch_are_not_assignments() -> None:
-    text = ("Kính gửi:\n- Giám đốc (Thủ trưởng) các sở, ban, ngành, đoàn thể cấp tỉnh;\n"
-            "- Chủ tịch UBND các huyện, thành phố.\nThực hiện Công văn số 375/LĐT BXH-TE")  # 004
-    assert found(text, "province") == set()
 
 
 # ---------------------------------------------------------------- tasks
