@@ -118,14 +118,19 @@ def _entry_matches(entry: _Entry, folded: str, positions: dict[str, list[int]]) 
     """`entry.pattern.finditer(folded)`, tried only where one of its first words stands."""
     if entry.first_words is None:
         return list(entry.pattern.finditer(folded))
-    starts: set[int] = set()
+    lists = []
     for word in entry.first_words:
-        if word not in positions:
-            positions[word] = _word_positions(folded, word)
-        starts.update(positions[word])
+        found = positions.get(word)
+        if found is None:
+            found = positions[word] = _word_positions(folded, word)
+        if found:
+            lists.append(found)
+    if not lists:
+        return []  # most entries: none of their first words is in the text
+    starts = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
     out = []
     pos = 0
-    for start in sorted(starts):
+    for start in starts:
         if start < pos:
             continue
         m = _match_at(entry.pattern, folded, start)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.document import Section, SectionTree, Task
 from pipeline.knowledge.loader import load_yaml
@@ -294,16 +294,33 @@ def _header_limit(text: str) -> float:
     return max(len(text) * cfg["header_within"], cfg["header_within_chars"])
 
 
+@lru_cache(maxsize=16)
 def document_header_at(text: str) -> int | None:
     """Offset of the document's own header (the national motto line) when it opens the text
-    (within `header_within_share`); None for a text without one (a news page, a summary)."""
-    limit = _header_limit(text)
-    for m in _LINE_RE.finditer(text):
-        if m.start() > limit:
-            break
-        if any(p.search(strip_accents(m.group(0))) for p in _config()["header"]):
-            return m.start()
-    return None
+    (within `header_within_share`); None for a text without one (a news page, a summary).
+
+    The opening is stripped of accents once and searched whole; a match is kept only inside one
+    line, so the answer is that of matching line by line. Cached: citations and agencies ask
+    for the same text."""
+    limit = int(_header_limit(text))
+    cut = text.find("\n", limit)
+    head = text[:len(text) if cut < 0 else cut]
+    plain = strip_accents(head)  # keeps every line break, so lines are counted alike
+    best: int | None = None
+    for pattern in _config()["header"]:
+        pos = 0
+        while (m := pattern.search(plain, pos, best if best is not None else len(plain))) is not None:
+            if "\n" not in m.group(0):
+                best = m.start()
+                break
+            pos = m.start() + 1
+    if best is None:
+        return None
+    line = plain.count("\n", 0, best)
+    start = 0
+    for _ in range(line):
+        start = text.index("\n", start) + 1
+    return start
 
 
 def _is_header_line(text: str, ln: _Line) -> bool:
