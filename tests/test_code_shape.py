@@ -15,7 +15,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
 MAX_VIETNAMESE_LITERALS = 60  # issue 13's bar
 # A ratchet while the words move to resources: the count may only go down, to the bar.
-VIETNAMESE_LITERALS_NOW = 17
+VIETNAMESE_LITERALS_NOW = 16
 MAX_FUNCTION_LINES = 80
 LONG_FUNCTIONS_NOW: set[str] = set()  # none left: issue 13 bar reached
 # Letters of Vietnamese that ASCII lacks (precomposed, NFC) and the combining tone marks.

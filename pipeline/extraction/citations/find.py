@@ -255,7 +255,7 @@ def _find_congress(text: str, folded: str, taken: list[Mention]) -> list[Mention
 
 
 @cache
-def _unlisted() -> tuple[re.Pattern, re.Pattern, re.Pattern, int]:
+def _unlisted() -> tuple[re.Pattern, re.Pattern, re.Pattern, int, str]:
     data = load_yaml("named_laws.yaml")
     rule = data["unlisted_laws"]
 
@@ -266,7 +266,7 @@ def _unlisted() -> tuple[re.Pattern, re.Pattern, re.Pattern, int]:
     types = "|".join(re.escape(w) for w in sorted(_type_words()[1], key=len, reverse=True))
     stop = re.compile(rf"(?:{alts(rule['stops'])}|{types}|{re.escape(fold(rule['and_word']))}\s+(?:{types}))(?![\w])")
     not_after = re.compile(rf"(?<![\w])(?:{alts([*data['not_after'], *rule['not_after']])})\s+$")
-    return opening, stop, not_after, int(rule["max_words"])
+    return opening, stop, not_after, int(rule["max_words"]), rule["default_type"]
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t]+$")
@@ -275,7 +275,7 @@ _NAME_WORD = re.compile(r"[ \t]*(,[ \t]*)?([^\W\d_][\w\-/]*)")
 
 def _find_unlisted(text: str, folded: str, taken: list[Mention]) -> list[Mention]:
     """Laws the registry does not list, written as proper names: "Luật Đất đai", "chấp hành Luật Giao thông"."""
-    opening, stop, not_after, max_words = _unlisted()
+    opening, stop, not_after, max_words, default_type = _unlisted()
     out = []
     for m in opening.finditer(text):
         if any(t.start <= m.start() < t.end for t in taken) or not_after.search(folded, max(0, m.start() - 20),
@@ -292,7 +292,7 @@ def _find_unlisted(text: str, folded: str, taken: list[Mention]) -> list[Mention
             end = pos = w.end()
             words += 1
         if words:
-            kind = _type_words()[1].get(_SPACES.sub(" ", fold(text[m.start():m.end()]).strip()), "Luật")
+            kind = _type_words()[1].get(_SPACES.sub(" ", fold(text[m.start():m.end()]).strip()), default_type)
             out.append(Mention("named", kind, m.start(), end, name=squash(text[m.start():end])))
     return out
 
