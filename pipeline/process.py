@@ -172,8 +172,9 @@ STAGES: tuple[Stage, ...] = (
           ("deadlines",), _deadlines, "deadlines and periods with recurrence, kind, what is due and who owes it"),
     Stage("targets", ("text", "folded", "tree", "metadata", "plan_year"), ("targets",), _targets,
           "numeric targets: value, unit, comparator, direction, year, qualifier, indicator"),
-    Stage("classify", ("tree", "citations", "agencies"), ("tree.tasks.themes", "tree.tasks.activities"), _classify,
-          "theme and activity tags of every task"),
+    Stage("classify", ("tree", "citations", "agencies"),
+          ("tree.tasks.themes", "tree.tasks.activities", "tree.tasks.tag_evidence"), _classify,
+          "theme and activity tags of every task, each with its evidence"),
 )
 
 PIPELINE = Pipeline(STAGES)

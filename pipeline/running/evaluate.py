@@ -5,7 +5,8 @@ scorer (`../shared/eval/score.py`, the same that scores the hidden set).
 Sets: the sample plans as text, and rendered as PDF and DOCX (each reader held
 to the same gold), the held-out dev set of other provinces, and any gold the
 project adds under `tests/gold_sets/<name>/` (a `corpus.txt` there names the
-folder of texts, relative to the repository).
+folder of texts, relative to the repository). Then the theme classifier on
+the dev set's labelled tasks, per theme and activity, beside the cue baseline.
 """
 
 from __future__ import annotations
@@ -119,6 +120,15 @@ def _num(v) -> str:
     return "–" if v is None else f"{v:.3f}"
 
 
+def classifier_section() -> str:
+    """The theme classifier on the dev tasks (never trained on), per label, beside the cue baseline."""
+    from pipeline.classifier import evaluate as classifier_eval
+
+    if not classifier_eval.dev_available():
+        return "\nclassifier: ../shared/gold/dev/themes.jsonl is absent, not scored"
+    return "\n" + classifier_eval.format_report(classifier_eval.dev_report())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline eval", description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="also write the reports as JSON")
@@ -129,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scoring {gs.name} ...", file=sys.stderr)
         reports[gs.name] = score_set(gs, scorer)
     print(format_table(reports))
+    print(classifier_section())
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
