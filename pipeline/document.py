@@ -181,6 +181,8 @@ class Document:
     text: str = ""  # the cleaned NFC text: every offset points into it
     folded: str = ""  # the matching form of `text` (textutils.matching_form), same length
     plan_year: int | None = None  # the year the plan is for, derived once (`facts` stage)
+    # (start, end) of the sections reporting results, background or the situation (`facts` stage)
+    report_spans: list[tuple[int, int]] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
     tree: SectionTree = field(default_factory=SectionTree)
     citations: list[Citation] = field(default_factory=list)

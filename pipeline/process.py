@@ -22,6 +22,7 @@ from pipeline.extraction.citations.layout import plan_year
 from pipeline.extraction.deadlines import extract_deadlines
 from pipeline.extraction.targets import extract_targets
 from pipeline.parsing.metadata import extract_metadata
+from pipeline.parsing.report_sections import report_spans
 from pipeline.parsing.structure import parse_structure
 from pipeline.reading.clean import clean
 from pipeline.reading.guard import check_plan
@@ -128,6 +129,7 @@ def _metadata(doc: Document) -> None:
 
 def _facts(doc: Document) -> None:
     doc.plan_year = plan_year(doc.folded, doc.metadata, doc.tree)
+    doc.report_spans = report_spans(doc.folded, doc.tree, doc.plan_year)
 
 
 def _agencies(doc: Document) -> None:
@@ -142,11 +144,12 @@ def _citations(doc: Document) -> None:
 def _deadlines(doc: Document) -> None:
     cited = [(c.start, c.end) for c in doc.citations]
     doc.deadlines = extract_deadlines(doc.text, doc.tree, doc.metadata, folded=doc.folded,
-                                      plan_year=doc.plan_year, cited=cited)
+                                      plan_year=doc.plan_year, cited=cited, report=doc.report_spans)
 
 
 def _targets(doc: Document) -> None:
-    doc.targets = extract_targets(doc.text, doc.tree, doc.metadata, folded=doc.folded, plan_year=doc.plan_year)
+    doc.targets = extract_targets(doc.text, doc.tree, doc.metadata, folded=doc.folded, plan_year=doc.plan_year,
+                                  report=doc.report_spans)
 
 
 def _classify(doc: Document) -> None:
@@ -162,15 +165,16 @@ STAGES: tuple[Stage, ...] = (
     Stage("structure", ("text",), ("tree",), _structure, "section tree and leaf tasks with stable ids"),
     Stage("metadata", ("text", "tree"), ("metadata",), _metadata,
           "type, number, date, issuer, level, province, locality, year, title, signer"),
-    Stage("facts", ("folded", "tree", "metadata"), ("plan_year",), _facts,
-          "the year the plan is for, derived once for every later stage"),
+    Stage("facts", ("folded", "tree", "metadata"), ("plan_year", "report_spans"), _facts,
+          "the year the plan is for and its results/background sections, derived once for every later stage"),
     Stage("agencies", ("text", "folded", "tree", "metadata", "plan_year"), ("agencies", "tree.tasks.agencies"),
           _agencies, "agencies resolved to sector and level with their role; task agencies from their block"),
     Stage("citations", ("text", "folded", "tree", "metadata"), ("citations",), _citations,
           "cited legal instruments: symbols repaired, dates, issuers, short forms resolved"),
-    Stage("deadlines", ("text", "folded", "tree", "metadata", "plan_year", "citations", "tree.tasks.agencies"),
+    Stage("deadlines", ("text", "folded", "tree", "metadata", "plan_year", "report_spans", "citations",
+                        "tree.tasks.agencies"),
           ("deadlines",), _deadlines, "deadlines and periods with recurrence, kind, what is due and who owes it"),
-    Stage("targets", ("text", "folded", "tree", "metadata", "plan_year"), ("targets",), _targets,
+    Stage("targets", ("text", "folded", "tree", "metadata", "plan_year", "report_spans"), ("targets",), _targets,
           "numeric targets: value, unit, comparator, direction, year, qualifier, indicator"),
     Stage("classify", ("tree", "citations", "agencies"),
           ("tree.tasks.themes", "tree.tasks.activities", "tree.tasks.tag_evidence"), _classify,

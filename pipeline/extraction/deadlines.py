@@ -24,6 +24,7 @@ from pipeline.extraction.citations.layout import body_start
 from pipeline.extraction.citations.layout import plan_year as find_plan_year
 from pipeline.extraction.targets import link_list_start
 from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing.report_sections import inside, report_spans
 from pipeline.textutils import fold, matching_form, squash
 
 _WINDOW = 60  # how far before a date its cue may start
@@ -203,11 +204,13 @@ def _cue_at(folded: str, pos: int) -> tuple[str, int] | None:
 
 
 def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
-                      plan_year: int | None = None, cited: list[tuple[int, int]] | None = None) -> list[Deadline]:
+                      plan_year: int | None = None, cited: list[tuple[int, int]] | None = None,
+                      report: list[tuple[int, int]] | None = None) -> list[Deadline]:
     """Every deadline, start or end date the plan sets, with what is due and who owes it.
 
-    `folded`, `plan_year` and the `cited` spans (dates inside a citation are not deadlines) are
-    the facts the pipeline computed once; a caller without them gets them computed here.
+    `folded`, `plan_year`, the `cited` spans (dates inside a citation are not deadlines) and the
+    `report` sections' spans (results and background: their dates are history) are the facts
+    the pipeline computed once; a caller without them gets them computed here.
     """
     if not text:
         return []
@@ -219,6 +222,8 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     cited = _merged(cited)
     front_end = body_start(folded, tree)
     year = find_plan_year(folded, meta, tree) if plan_year is None else plan_year
+    if report is None:
+        report = report_spans(folded, tree, year)
     dates = [d for d in find_dates(folded) if not _excluded(folded, d, cited, meta.issue_date, front_end)]
 
     reference = _reference_year(meta.year, meta.issue_date)
@@ -226,7 +231,8 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     out += _month_deadlines(text, folded, tree, dates, cited, reference, year)
     out.sort(key=lambda d: d.start)
     closing = link_list_start(text)  # other articles' headlines closing a web page
-    return _without_repeated_paragraphs(folded, [d for d in out if d.start < closing])
+    kept = [d for d in out if d.start < closing and not inside(report, d.start)]
+    return _without_repeated_paragraphs(folded, kept)
 
 
 def _reference_year(plan_year: int | None, issue_date: str | None) -> int | None:

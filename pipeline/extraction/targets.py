@@ -27,6 +27,7 @@ import regex as re
 from pipeline.document import Metadata, SectionTree, Target
 from pipeline.extraction.numbers import NUMBER_PATTERN, is_round_denominator, parse_number
 from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing.report_sections import inside, report_spans
 from pipeline.textutils import fold
 
 # "Đến năm 2030: ..." opens a line when it starts within this many characters of it.
@@ -97,8 +98,6 @@ def _word_patterns() -> dict[str, str]:
         "denom_before": rf"(?:(?<!\w)(?:{denominators})|/)\s*$",
         "denom_after": rf"^\s*(?:{_alt(r['denominator_after'])})(?!\w)",
         "money": rf"(?<!\w)(?:{_alt(r['money_cues'])})(?!\w)",
-        "report_heading": rf"(?<!\w)(?:{_alt(r['report_headings'])})(?!\w)",
-        "report_exception": rf"(?<!\w)(?:{_alt(r['report_heading_exceptions'])})(?!\w)",
         "status": rf"(?<!\w)(?:{_alt(r['status_cues'])})\s*$",
         "past": rf"(?<!\w)(?:{_alt(r['past_cues'])})(?!\w)",
         "situation": rf"(?<!\w)(?:{_alt(r['situation_cues'])})(?!\w)",
@@ -359,28 +358,6 @@ def _year_from_headings(folded: str, tree: SectionTree, pos: int) -> int | None:
     return None
 
 
-_ROMAN_HEADING = re.compile(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/]\s*([^\n]{0,150})$")
-
-
-def _roman_headings(folded: str) -> list[tuple[int, str]]:
-    """(end, heading) of every Roman-numbered heading line, found once per text."""
-    return [(m.end(), m.group(1)) for m in _ROMAN_HEADING.finditer(folded)]
-
-
-def _in_report_section(folded: str, tree: SectionTree, pos: int, romans: list[tuple[int, str]]) -> bool:
-    """Inside "Kết quả thực hiện ...", "Tình hình ...": values there are results, not goals."""
-    rx = _rx()
-    if tree.sections:
-        heads = _headings_above(folded, tree, pos)
-    else:  # the nearest Roman-numbered heading above (the value's own line may be one)
-        nl = folded.rfind("\n", max(0, pos - 200), pos)
-        line_start = nl + 1 if nl >= 0 or pos <= 200 else pos - 200  # a longer line holds no heading
-        own = _ROMAN_HEADING.fullmatch(folded, line_start, pos) if nl >= 0 or pos <= 200 else None
-        k = bisect.bisect_left(romans, (line_start, "")) - 1
-        heads = [own.group(1)] if own else [romans[k][1]] if k >= 0 else []
-    return any(rx["report_heading"].search(h) and not rx["report_exception"].search(h) for h in heads)
-
-
 def _matching_text(text: str, folded: str | None = None) -> str:
     """Folded text with literal "\\r\\n" escapes (left by some web copies) blanked; same length."""
     return re.sub(r"\\[rnt]", "  ", fold(text) if folded is None else folded)
@@ -441,7 +418,7 @@ class _Candidate:
     prev_target: Target | None
     window_end: int  # the next value with a unit, or the clause end
     year_m: re.Match | None  # a year written after the value
-    romans: list[tuple[int, str]]  # the Roman-numbered headings of a text without a section tree
+    report: list[tuple[int, int]]  # the report sections' spans (parsing.report_sections)
     last: _Read | None = None  # the target read before, anywhere before this value
     link_list: int = 0  # where the closing list of other articles' headlines begins (link_list_start)
     hits: _Hits | None = None  # the text's cue matches
@@ -470,8 +447,8 @@ class _Rule:
     """A named rule: the resource pattern it reads and what it does with it."""
 
     name: str
-    pattern: str  # a key of _rx(), from resources/targets.yaml
-    apply: Callable[[_Candidate, re.Pattern], bool]
+    pattern: str | None  # a key of _rx(), from resources/targets.yaml (None: the rule reads no pattern)
+    apply: Callable[[_Candidate, re.Pattern | None], bool]
 
 
 def _is_share(c: _Candidate, p: re.Pattern) -> bool:
@@ -576,7 +553,7 @@ def _is_money(c: _Candidate, p: re.Pattern) -> bool:
 
 
 def _is_in_report(c: _Candidate, p: re.Pattern) -> bool:
-    return _in_report_section(c.folded, c.tree, c.v.start, c.romans)
+    return inside(c.report, c.v.start)
 
 
 # A value any of these rules fires on is not a goal.
@@ -589,7 +566,7 @@ SKIP_RULES: tuple[_Rule, ...] = (
     _Rule("headline", "headline_end", _is_headline),  # a news headline restating the body's goal
     _Rule("link_list", "headline_end", _is_in_link_list),  # the headlines of other articles closing a web page
     _Rule("money", "money", _is_money),  # "Ngân sách tỉnh hỗ trợ 70%"
-    _Rule("report_section", "report_heading", _is_in_report),  # under "I. KẾT QUẢ THỰC HIỆN"
+    _Rule("report_section", None, _is_in_report),  # under "I. KẾT QUẢ THỰC HIỆN"
 )
 
 
@@ -824,10 +801,11 @@ def _next_unit_starts(values: list[_Value], default: int) -> list[int]:
 
 
 def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
-                    plan_year: int | None = None) -> list[Target]:
+                    plan_year: int | None = None, report: list[tuple[int, int]] | None = None) -> list[Target]:
     """One target per value, with comparator, direction, indicator, unit, year and qualifier.
 
-    `folded` and `plan_year` are the facts the pipeline computed once; computed here when absent.
+    `folded`, `plan_year` and the `report` sections' spans (their values are results) are the
+    facts the pipeline computed once; computed here when absent.
     """
     if not text:
         return []
@@ -837,8 +815,9 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
     bounds = _clause_bounds(folded)
     values = _find_values(folded)
     next_unit = _next_unit_starts(values, len(folded))
-    skip_rules = [(rule, rx[rule.pattern]) for rule in SKIP_RULES]
-    romans = _roman_headings(folded) if not tree.sections else []
+    skip_rules = [(rule, rx[rule.pattern] if rule.pattern else None) for rule in SKIP_RULES]
+    if report is None:
+        report = report_spans(folded, tree, plan_year)
     link_list = link_list_start(text)
     hits = _Hits(folded)
     out: list[Target] = []
@@ -861,7 +840,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
         prev = (clause_start, v.end, None)
         window_end = min(next_unit[i], clause_end)
         c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
-                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), romans, last,
+                       prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), report, last,
                        link_list, hits)
         if any(rule.apply(c, p) for rule, p in skip_rules):
             continue

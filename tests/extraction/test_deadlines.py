@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from pipeline.document import Metadata, Section, SectionTree, Task
 from pipeline.extraction.deadlines import extract_deadlines
+from pipeline.parsing.structure import parse_structure
 
 
 def deadlines(text: str, meta: Metadata | None = None, tree: SectionTree | None = None):
@@ -266,3 +267,17 @@ def test_excerpts_offsets(excerpts_dir):
         text = path.read_text(encoding="utf-8")
         for d in deadlines(text):
             assert 1 <= d.month <= 12 and (d.day is None or 1 <= d.day <= 31)
+
+
+def test_dates_in_a_results_section_are_history() -> None:
+    text = ("I. KẾT QUẢ NĂM 2023\nHuyện tổ chức Diễn đàn trẻ em vào ngày 20/5 và gửi báo cáo trước ngày 15/6.\n"
+            "II. NHIỆM VỤ NĂM 2024\n1. Các xã gửi báo cáo về Phòng Văn hóa - Xã hội trước ngày 30/11/2024.\n")
+    found = extract_deadlines(text, parse_structure(text), Metadata(year=2024))
+    assert [(d.month, d.day) for d in found] == [(11, 30)]
+
+
+def test_a_period_under_a_background_heading_is_history() -> None:
+    text = ("I. BỐI CẢNH\nTháng hành động vì trẻ em được tổ chức từ ngày 01/6 đến ngày 30/6 hằng năm.\n"
+            "II. NỘI DUNG\n1. Tổ chức Tháng hành động vì trẻ em từ ngày 01/6/2024 đến ngày 30/6/2024.\n")
+    found = extract_deadlines(text, parse_structure(text), Metadata(year=2024))
+    assert [(d.year, d.month, d.day, d.kind) for d in found] == [(2024, 6, 1, "start"), (2024, 6, 30, "end")]

@@ -18,6 +18,7 @@ from pipeline.document import Metadata, Section, SectionTree, Target
 from pipeline.extraction import targets as targets_module
 from pipeline.extraction.targets import extract_targets
 from pipeline.knowledge.loader import load_yaml
+from pipeline.parsing.structure import parse_structure
 from pipeline.textutils import fold
 
 
@@ -499,3 +500,17 @@ def test_a_closing_list_of_one_kind_of_lines_is_no_link_list() -> None:
     text = ("Mục tiêu cụ thể\nTỷ lệ trẻ em được tiêm chủng đầy đủ đạt 95%\nTỷ lệ trẻ em được khám sức khỏe đạt 90%\n"
             "Tỷ lệ trẻ em được học bơi an toàn đạt 60%")
     assert [t.value for t in targets(text, year=2024)] == [95.0, 90.0, 60.0]
+
+
+def test_values_under_a_past_year_heading_are_results() -> None:
+    text = ("I. CÔNG TÁC TRẺ EM NĂM 2023\n- Tỷ lệ trẻ em được cấp thẻ bảo hiểm y tế đạt 98,2%.\n"
+            "II. MỤC TIÊU NĂM 2024\n- Phấn đấu 100% trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế.\n")
+    found = extract_targets(text, parse_structure(text), Metadata(year=2024))
+    assert [t.value for t in found] == [100.0]
+
+
+def test_values_under_a_need_heading_are_background() -> None:
+    text = ("I. SỰ CẦN THIẾT\n- Năm qua toàn huyện tổ chức 25 lớp dạy bơi cho trẻ em.\n"
+            "II. MỤC TIÊU\n- Tổ chức ít nhất 30 lớp dạy bơi cho trẻ em.\n")
+    found = extract_targets(text, parse_structure(text), Metadata(year=2024))
+    assert [t.value for t in found] == [30.0]
