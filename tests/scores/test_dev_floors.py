@@ -39,11 +39,12 @@ def test_agencies_floor(dev_report: dict) -> None:
 
 
 def test_citations_floor(dev_report: dict) -> None:
-    citations = dev_report["citations"]
-    assert citations["f1"] >= 0.97, citations
-    assert citations["precision"] >= 0.97, citations
-    assert citations["recall"] >= 0.96, citations
-    assert citations["date_accuracy"] >= 0.98, citations
+    citations = dev_report["citations"]  # measured 1.0 / 1.0 / 1.0, dates 1.0, implements recall 0.956
+    assert citations["f1"] >= 0.99, citations
+    assert citations["precision"] >= 0.99, citations
+    assert citations["recall"] >= 0.99, citations
+    assert citations["date_accuracy"] >= 0.99, citations
+    assert citations["implements_recall"] >= 0.95, citations
 
 
 def test_deadlines_floor(dev_report: dict) -> None:
