@@ -194,10 +194,12 @@ def _level_regexes() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
     committee = "|".join(res["level_committee"])
     joiners = "|".join(res["level_joiners"])
     and_word = res["and_word"]
+    # "Hội LHPN huyện, Huyện đoàn": a level word heading a body's name ("Huyện đoàn") is no level word
+    heads = "|".join(sorted((re.escape(fold(w)) for w in res["level_word_heads_body"]), key=len, reverse=True))
     first = re.compile(
         rf"[ \t]*(?:(?P<link>{links})\s+)?(?:(?:{committee})\s+)?(?P<w>{words_alt})(?!\w)"
     )
-    more = re.compile(rf"\s*(?:{joiners})?\s*(?:{and_word}\s+)?(?P<w>{words_alt})(?!\w)")
+    more = re.compile(rf"\s*(?:{joiners})?\s*(?:{and_word}\s+)?(?P<w>{words_alt})(?!\w)(?![ \t]+(?:{heads})(?!\w))")
     return first, more, word_level
 
 

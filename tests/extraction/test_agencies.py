@@ -580,3 +580,34 @@ def test_matching_is_linear_on_long_hostile_lines(monkeypatch, unit: str) -> Non
     # issue 19: one line of a unit repeated thousands of times; twice the text, about twice the work
     small, large = _regex_reach(monkeypatch, unit * 1500), _regex_reach(monkeypatch, unit * 3000)
     assert large <= 2.3 * small, (small, large)
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "Định kỳ tổng hợp, báo cáo Ban Chỉ đạo 6 tháng, năm về kết quả thực hiện.",
+        "Tổ chức kiểm tra, báo cáo Ban Chỉ đạo 02 lần/năm.",
+        "Thường trực Ban Chỉ đạo\n1. Tổ chức rà soát trẻ em có hoàn cảnh đặc biệt.",
+    ],
+)
+def test_a_count_or_period_after_ban_chi_dao_is_no_programme_number(sent: str) -> None:
+    sectors = {s for s, _, _ in found(sent, "district")}
+    assert "other" not in sectors
+    assert "child_steering_committee" in sectors
+
+
+def test_huyen_doan_after_a_district_body_is_a_body_not_a_level() -> None:
+    sent = "Đề nghị Hội Liên hiệp Phụ nữ huyện, Huyện đoàn, Hội Nông dân huyện tuyên truyền đến hội viên."
+    got = found(sent, "district")
+    assert {("women_union", "district", "requested"), ("youth_union", "district", "requested"),
+            ("other", "district", "requested")} <= got
+    sent = "Phối hợp với Ủy ban MTTQ huyện, Huyện đoàn tổ chức ngày hội cho thiếu nhi."
+    assert {("fatherland_front", "district"), ("youth_union", "district")} <= {(s, lv) for s, lv, _ in found(sent, "district")}
+
+
+def test_a_body_reporting_results_by_a_date_leads_but_not_when_it_already_did() -> None:
+    sent = ("UBND các xã, thị trấn báo cáo kết quả thực hiện về Phòng Lao động - Thương binh và Xã hội "
+            "trước ngày 30/11/2024.")
+    assert ("people_committee", "commune", "lead") in found(sent, "district")
+    sent = "Năm qua, UBND các xã, thị trấn đã báo cáo kết quả thực hiện đúng thời hạn."
+    assert ("people_committee", "commune", "lead") not in found(sent, "district")
