@@ -38,7 +38,9 @@ _LINE_RE = re.compile(r"[^\n]+")
 _LEAD_RE = re.compile(r"[ \t\u00a0\u200b\ufeff|>]*(?:#{1,6}[ \t]+)?")
 _EMPH_RE = re.compile(r"(\*{1,3}|_{1,3})?[ \t]*")
 _ROMAN_RE = re.compile(r"([IVX]{1,6})(?:[ \t]*[.)][ \t]*|[ \t]*[/-][ \t]+)(?=[^\d\s])")
-_NUM_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,3})(?:[ \t]*([.)])[ \t]*|[ \t]*(/)[ \t]+|([ \t]+))(?=[^\d\s])")
+# "1. 100% trẻ em ..." is an item (a space after the label, then a digit); "1.000" and "1.5" are numbers
+_NUM_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,3})(?:[ \t]*([.)])(?:[ \t]*(?=[^\d\s])|[ \t]+(?=\d))"
+                     r"|(?:[ \t]*(/)[ \t]+|([ \t]+))(?=[^\d\s]))")
 _TRAIL_RE = re.compile(r"[\s*_#|]+$")
 _MARKUP_RE = re.compile(r"[*_#`|]+")
 _SENTENCE_END = ".;…!?"

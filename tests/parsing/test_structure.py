@@ -364,3 +364,17 @@ def test_lines_that_only_look_like_labels_start_no_section(line):
 def test_short_heading_with_a_full_stop_and_items_under_it_is_not_a_task():
     text = "I. MỤC ĐÍCH, YÊU CẦU\n2. Yêu cầu.\na) Cụ thể hóa các nội dung, đề ra các giải pháp thực hiện về công tác trẻ em.\n"
     assert [t.id for t in parse_structure(text).tasks] == ["I.2.a"]
+
+
+def test_numbered_goal_opening_with_a_figure_is_a_section_but_a_number_is_not_a_label():
+    text = ("KẾ HOẠCH\nBảo vệ trẻ em năm 2025\n\nII. MỤC TIÊU\n\n"
+            "1. 100% trẻ em có hoàn cảnh đặc biệt được quản lý, theo dõi.\n"
+            "2. 02 trẻ em khuyết tật được phẫu thuật chỉnh hình.\n"
+            "3. 95% trường học đạt tiêu chuẩn an toàn.\n"
+            "1.000 trẻ em được tặng quà; 1.5 tỷ đồng từ ngân sách xã.\n\n"
+            "III. NHIỆM VỤ\n\n1. Tổ chức truyền thông.\n")
+    secs = _sections(text)
+    assert {"II.1", "II.2", "II.3", "III.1"} <= set(secs)
+    assert secs["II.1"][0].heading.startswith("100% trẻ em")
+    assert not any(s.label in ("1.000", "1.5") for ss in secs.values() for s in ss)
+    assert len([s for s in parse_structure(text).sections if s.parent == "II"]) == 3
