@@ -26,6 +26,8 @@ from pipeline.parsing.summary import (
     find_report,
     opening_year,
     publication_date,
+    school_year_start,
+    stated_year,
     title_document,
 )
 from pipeline.textutils import fold, nfc, strip_accents
@@ -85,6 +87,7 @@ def _patterns(raw: dict) -> dict:
         "year_in_title": re.compile(raw["year_in_title"]),
         "year_not_after": re.compile(raw["year_not_after"]),
         "period_start": re.compile(raw["period_start"]),
+        "goal_heading": re.compile(raw["goal_heading"]),
         "authority_line": re.compile(raw["authority_line"]),
         "number_line": re.compile(raw["number_line"]),
         "signed_stamp": re.compile(raw["signed_stamp"], re.I),
@@ -710,6 +713,22 @@ def _plan_year(title: str | None, issue_year: int | None) -> int | None:
     return issue_year
 
 
+def _stated_plan_year(text: str, tree: SectionTree, title: str | None) -> int | None:
+    """The year of a plan whose title and header give none: a school plan's school year ("năm học 2023 -
+    2024" -> 2023, the year its header would date it), else the first 'năm YYYY' of its goals' sections
+    ("II. MỤC TIÊU … 2. Chỉ tiêu cụ thể năm 2024"), not a comparison ("so với năm 2023")."""
+    school = school_year_start(fold(title)) if title else None
+    if school:
+        return school
+    folded = fold(text)
+    goals = [s for s in tree.sections if _cfg()["goal_heading"].search(fold(s.heading))]
+    for section in sorted(goals, key=lambda s: s.start):
+        year = stated_year(folded, section.start, section.end)
+        if year:
+            return year
+    return None
+
+
 @cache
 def _reaccent_table() -> tuple[re.Pattern, dict[str, str], re.Pattern, list[str]]:
     """(pattern of accent-free phrases, key -> accented phrase, date pattern, date words)."""
@@ -805,6 +824,7 @@ def extract_metadata(text: str, tree: SectionTree) -> Metadata:
                 or opening_year(text, published=published) or published)
     elif unit and locality:
         issuer, locality = _canonical_committee(unit, locality, issuer)
+    year = year or _stated_plan_year(text, tree, title)
     province, province_2025 = (None, None)
     if level != "central" and (issuer or not headerless or _unaccented(text)):
         province, province_2025 = _province_of(text, level, unit, locality, stated_only=headerless)

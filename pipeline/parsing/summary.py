@@ -283,7 +283,6 @@ def opening_year(text: str, limit: int = 1500, published: int | None = None) -> 
     nor, on a page published later, a sentence opening on a past year ("Năm 2019, trên địa bàn tỉnh có ...")."""
     cfg = _cfg()
     folded = fold(text[:limit])
-    school = None
     for m in cfg["year_re"].finditer(folded):
         if folded[max(0, m.start() - 25):m.start()].rstrip().endswith(cfg["past_cues"]):
             continue
@@ -293,10 +292,28 @@ def opening_year(text: str, limit: int = 1500, published: int | None = None) -> 
             continue
         if not folded[m.start():].startswith(cfg["school_year"]):
             return int(m.group("y"))
-    for m in cfg["school_year_re"].finditer(folded):
-        school = int(m.group("y"))  # "năm học 2019- 2020": the school year starting then
-        break
-    return school
+    return school_year_start(folded)
+
+
+def school_year_start(folded: str) -> int | None:
+    """The first year of the first school year named ("năm học 2019- 2020" -> 2019): the year a school plan
+    is for, as a school plan's header gives it (issued in September of that year)."""
+    m = _cfg()["school_year_re"].search(folded)
+    return int(m.group("y")) if m else None
+
+
+def stated_year(folded: str, start: int, end: int) -> int | None:
+    """The first 'năm YYYY' in folded[start:end] that is neither a comparison with the past ("so với năm
+    2023") nor the year of a date written in words ("ngày 5 tháng 3 năm 2024"); a school year ("năm học
+    2023 - 2024") is no 'năm YYYY'."""
+    cfg = _cfg()
+    for m in cfg["year_re"].finditer(folded, start, end):
+        if folded[max(0, m.start() - 25):m.start()].rstrip().endswith(cfg["past_cues"]):
+            continue
+        if cfg["date_in_words"].search(folded[max(0, m.start() - 12):m.start()]):
+            continue
+        return int(m.group("y"))
+    return None
 
 
 def title_document(text: str) -> tuple[str | None, str | None]:

@@ -541,3 +541,38 @@ def test_department_header_under_its_committee_keeps_the_dash_of_its_name():
              "Đức Phổ, ngày 10 tháng 3 năm 2020\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2020\n")
     assert (m.issuer, m.admin_level, m.province) == (
         "Phòng lao động - thương binh và xã hội", "district", "Quảng Ngãi")
+
+
+HEADERLESS_PLAN = """KẾ HOẠCH
+Thực hiện công tác bảo vệ, chăm sóc trẻ em trên địa bàn xã
+Căn cứ Luật Trẻ em năm 2016;
+Ủy ban nhân dân xã Phú Lộc ban hành Kế hoạch như sau:
+I. KẾT QUẢ THỰC HIỆN NĂM 2022
+Năm 2022, toàn xã có 1.850 trẻ em; 98% trẻ em dưới 1 tuổi được tiêm chủng đầy đủ.
+II. MỤC TIÊU
+1. Mục tiêu chung
+Bảo đảm mọi trẻ em được chăm sóc, bảo vệ.
+2. Chỉ tiêu cụ thể năm 2023
+- Giảm 5% số trẻ em bị tai nạn thương tích so với năm 2022.
+III. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Tổ chức Diễn đàn trẻ em năm 2024.
+"""
+
+
+def test_headerless_plan_takes_its_year_from_its_goals():
+    assert meta(HEADERLESS_PLAN).year == 2023
+    # a comparison with the past in the goals is not the plan's year
+    text = HEADERLESS_PLAN.replace("2. Chỉ tiêu cụ thể năm 2023\n", "2. Chỉ tiêu cụ thể\n")
+    assert meta(text).year is None
+
+
+def test_headerless_school_plan_is_for_the_first_year_of_its_school_year():
+    text = ("KẾ HOẠCH\nPhòng, chống đuối nước cho học sinh năm học 2023 - 2024\n"
+            "Căn cứ Luật Trẻ em năm 2016;\nTrường Tiểu học Hòa Bình xây dựng kế hoạch như sau:\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao kỹ năng phòng tránh đuối nước cho học sinh.\n")
+    assert meta(text).year == 2023
+
+
+def test_goals_year_never_overrides_the_header_year():
+    text = "Số: 12/KH-UBND\nPhú Lộc, ngày 10 tháng 3 năm 2023\n" + HEADERLESS_PLAN.replace("năm 2023", "năm 2025")
+    assert meta(text).year == 2023
