@@ -290,8 +290,6 @@ def test_same_number_different_year_are_two_instruments():
     ("theo quy dinh tai Nghi dinh so 56/2017/ND-CP ngay 09/5/2017 cua Chinh phu", "Nghị định", "56/2017/NĐ-CP",
      "2017-05-09"),
     ("Thong tu so 13/2021/TT-BLDTBXH ngay 30 thang 9 nam 2021", "Thông tư", "13/2021/TT-BLĐTBXH", "2021-09-30"),
-    # OCR reads "tháng" without its marks as "thong"
-    ("Van ban so 375/LDTBXH-TE ngay 23 thong 02 nam 2021", "Công văn", "375/LĐTBXH-TE", "2021-02-23"),
     ("tai Van ban so 2513/LDTBXH-TTTT ngay 14/7/2022 de phuc vu", "Công văn", "2513/LĐTBXH-TTTT", "2022-07-14"),
     ("theo Ke hoach so 34/KH-SGDDT ngay 25/7/2019", "Kế hoạch", "34/KH-SGDĐT", "2019-07-25"),
     ("Chi thi so 28-CT/TW ngay 25/12/2023", "Chỉ thị", "28-CT/TW", "2023-12-25"),
