@@ -436,6 +436,7 @@ class _Candidate:
     end: int = 0
     year: int | None = None
     year_led: bool = False  # the year came from words before the value ("phấn đấu đến năm 2020 có ...")
+    carried: tuple[int, int] | None = None  # the indicator words of the baseline this goal changes from
 
     @property
     def written_year(self) -> int | None:
@@ -471,6 +472,9 @@ def _is_past_result(c: _Candidate, p: re.Pattern) -> bool:
     if c.hits.within("future", start, v.start):
         return False
     sentence = c.folded[start:v.start]
+    changes = list(rx["change_word"].finditer(sentence))
+    if changes:  # "từ 20% năm 2020 xuống 15%": the past year dates the baseline, not the goal
+        sentence = sentence[changes[-1].end():]
     return c.hits.within("past", start, v.start) or bool(
         c.plan_year and any(int(y) < c.plan_year for y in rx["past_year"].findall(sentence)))
 
@@ -570,6 +574,18 @@ SKIP_RULES: tuple[_Rule, ...] = (
 )
 
 
+# A value these rules skip may be the start a goal changes from ("từ 20% xuống 18%").
+_BASELINE_RULES = ("baseline", "past_year", "past_result")
+
+
+def _carried_words(folded: str, baseline: tuple[int, int, int] | None, v: _Value) -> tuple[int, int] | None:
+    """The baseline's indicator words when `v` is the goal it changes to ("từ 20% xuống 18%",
+    "năm 2023 là 20%; phấn đấu giảm xuống 18%"): close after it, on its line, after xuống/lên/còn."""
+    if baseline is None or v.start - baseline[0] > _REACH or "\n" in folded[baseline[0]:v.start]:
+        return None
+    return baseline[1:] if _rx()["goal_change"].search(folded, baseline[0], v.start) else None
+
+
 # ---------------------------------------------------------------- the fields of a kept value
 
 
@@ -595,6 +611,10 @@ def _read_comparator(c: _Candidate) -> bool:
 def _read_indicator(c: _Candidate) -> bool:
     """Before the value, else inherited ("... và dưới 10%"), else after it; no indicator, no target."""
     rx, v, text, folded = _rx(), c.v, c.text, c.folded
+    if c.carried and v.bound is None:  # the goal a baseline changes to: the baseline's indicator
+        c.indicator = _clean_indicator(text, folded, *c.carried)
+        if c.indicator:
+            return True
     indicator = None if v.bound == "high" else _clean_indicator(text, folded, c.seg_start, c.comp_start)
     measure_only = indicator and not rx["indicator_word"].sub("", fold(indicator)).strip()
     if indicator and (measure_only or not rx["indicator_word"].search(folded, c.seg_start, c.comp_start)):
@@ -823,6 +843,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
     out: list[Target] = []
     prev: tuple[int, int, Target | None] | None = None  # (clause_start, end, target) of the last candidate
     last: _Read | None = None
+    baseline: tuple[int, int, int] | None = None  # (end, its words' span) of a value just skipped as a baseline
     for i, v in enumerate(values):
         k = bisect.bisect_right(bounds, v.start) - 1
         clause_start = bounds[k] if k >= 0 else 0
@@ -836,13 +857,20 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
                        and not rx["shared_link"].sub("", seg))
         if v.unit is None and not v.money and not _is_count(folded, v, seg, clause_end, after_count):
             continue
+        carried = _carried_words(folded, baseline, v)
+        baseline = None
         prev_target = prev[2] if same_clause else None
         prev = (clause_start, v.end, None)
         window_end = min(next_unit[i], clause_end)
         c = _Candidate(text, folded, tree, plan_year, values, i, v, clause_start, clause_end, seg_start, seg,
                        prev_target, window_end, rx["year_after"].match(folded, v.end, window_end), report, last,
                        link_list, hits)
-        if any(rule.apply(c, p) for rule, p in skip_rules):
+        c.carried = carried
+        fired = next((rule.name for rule, p in skip_rules if rule.apply(c, p)), None)
+        if fired in _BASELINE_RULES:
+            tail = rx["from_tail"].search(seg) or rx["baseline_tail"].search(seg)
+            baseline = (v.end, seg_start, seg_start + tail.start())
+        if fired:
             continue
         if not all(read(c) for _, read in FIELD_RULES):
             continue

@@ -514,3 +514,25 @@ def test_values_under_a_need_heading_are_background() -> None:
             "II. MỤC TIÊU\n- Tổ chức ít nhất 30 lớp dạy bơi cho trẻ em.\n")
     found = extract_targets(text, parse_structure(text), Metadata(year=2024))
     assert [t.value for t in found] == [30.0]
+
+
+def test_from_baseline_down_to_goal_keeps_the_goal() -> None:
+    found = targets("II. MỤC TIÊU\n- Giảm tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể thấp còi từ 20% xuống còn 18%.\n",
+                    2024)
+    assert [(t.value, t.direction, t.indicator) for t in found] == [
+        (18.0, "decrease", "tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể thấp còi")]
+
+
+def test_from_baseline_up_to_goal_keeps_the_goal() -> None:
+    found = targets("II. MỤC TIÊU\n- Nâng tỷ lệ trẻ em khuyết tật được tiếp cận giáo dục từ 45% lên 60%.\n", 2024)
+    assert [(t.value, t.direction) for t in found] == [(60.0, "increase")]
+
+
+def test_a_past_year_on_the_baseline_does_not_kill_the_goal() -> None:
+    found = targets("II. MỤC TIÊU\n- Giảm tỷ lệ trẻ em bị xâm hại từ 20% năm 2020 xuống 15% vào năm 2025.\n", 2024)
+    assert [(t.value, t.target_year) for t in found] == [(15.0, 2025)]
+
+
+def test_a_past_figure_then_the_goal_it_changes_to() -> None:
+    found = targets("II. MỤC TIÊU\n- Tỷ lệ trẻ em tảo hôn năm 2023 là 20%; phấn đấu giảm xuống 18%.\n", 2024)
+    assert [(t.value, t.indicator) for t in found] == [(18.0, "tỷ lệ trẻ em tảo hôn")]
