@@ -133,7 +133,8 @@ def _facts(doc: Document) -> None:
 
 
 def _agencies(doc: Document) -> None:
-    doc.agencies = extract_agencies(doc.text, doc.tree, doc.metadata, folded=doc.folded, plan_year=doc.plan_year)
+    doc.agencies = extract_agencies(doc.text, doc.tree, doc.metadata, folded=doc.folded, plan_year=doc.plan_year,
+                                    report=doc.report_spans)
     assign_task_agencies(doc.tree, doc.agencies)
 
 
@@ -167,7 +168,8 @@ STAGES: tuple[Stage, ...] = (
           "type, number, date, issuer, level, province, locality, year, title, signer"),
     Stage("facts", ("folded", "tree", "metadata"), ("plan_year", "report_spans"), _facts,
           "the year the plan is for and its results/background sections, derived once for every later stage"),
-    Stage("agencies", ("text", "folded", "tree", "metadata", "plan_year"), ("agencies", "tree.tasks.agencies"),
+    Stage("agencies", ("text", "folded", "tree", "metadata", "plan_year", "report_spans"),
+          ("agencies", "tree.tasks.agencies"),
           _agencies, "agencies resolved to sector and level with their role; task agencies from their block"),
     Stage("citations", ("text", "folded", "tree", "metadata"), ("citations",), _citations,
           "cited legal instruments: symbols repaired, dates, issuers, short forms resolved"),

@@ -24,6 +24,7 @@ import regex as re
 from pipeline.document import AgencyMention, Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
 from pipeline.parsing import tables
+from pipeline.parsing.report_sections import inside, report_spans
 from pipeline.parsing.structure import document_header_at
 from pipeline.textutils import finditer_from, fold, squash
 
@@ -683,7 +684,6 @@ def _subject_regexes() -> dict[str, re.Pattern]:
         "commands": re.compile(rf"(?:{alt(spec['issuer_commands'])})(?!\w)"),
         "announces": re.compile(rf"(?<!\w)(?:{alt(spec['announces'])})(?!\w)"),
         "news": re.compile(rf"[ \t]*(?:{alt(spec['news'])})(?!\w)"),
-        "background": re.compile(rf"[\W\d_]*(?:{alt(spec['background_headings'])})(?!\w)"),
         "tail": re.compile(rf"[ \t]*(?:\([^()\n]{{0,120}}\)[ \t]*)?(?:(?:{alt(spec['modals'])})\s+)*"),
         "not_lead": re.compile(rf"(?:{alt(spec['not_lead'])})(?!\w)"),
         "boundary": re.compile(r"[.;:!?\n](?!\d)"),
@@ -721,24 +721,6 @@ def _opens_clause(folded: str, clause: int, start: int) -> bool:
             and _gap_is_filler(folded, comma + 1, start))
 
 
-def _background_spans(folded: str, tree: SectionTree) -> list[tuple[int, int]]:
-    """Spans of the sections on the situation and past results ("Kết quả thực hiện", "Tình hình")."""
-    rx = _subject_regexes()["background"]
-    merged: list[tuple[int, int]] = []  # disjoint, sorted
-    for a, b in sorted((s.start, s.end) for s in tree.sections if rx.match(fold(s.heading or ""))):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """`pos` inside one of `spans` (disjoint, sorted)."""
-    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
-
-
 def _announces(folded: str, pos: int) -> bool:
     """The clause from `pos` to its end (at most 300 characters) announces the text ("... như sau:")."""
     end = min(len(folded), pos + 300)
@@ -767,7 +749,7 @@ def _sentence_subjects(text: str, folded: str, found: list[_Found], roles: list[
                 for k in chain:
                     roles[k] = None
             continue
-        if any(roles[k] is not None for k in chain) or _inside(background, start):
+        if any(roles[k] is not None for k in chain) or inside(background, start):
             continue
         verb = _subject_verb(text, folded, found[j - 1].end)
         if verb is None or _announces(folded, verb):
@@ -811,23 +793,35 @@ def _own_keys(meta: Metadata, plan_level: str | None) -> tuple[set[str], set[str
     return always, issuer
 
 
+def _drop_reported(found: list[_Found], roles: list[str | None], report: list[tuple[int, int]]) -> None:
+    """A results or background section ("KẾT QUẢ NĂM 2023", "BỐI CẢNH") tells what bodies did: it
+    assigns nothing, whatever the cue ("chủ trì", "phối hợp với", "báo cáo"); issuers stay apart."""
+    for i, f in enumerate(found):
+        if roles[i] is not None and roles[i] != "issuer" and inside(report, f.start):
+            roles[i] = None
+
+
 def extract_agencies(text: str, tree: SectionTree, meta: Metadata, *, folded: str | None = None,
-                     plan_year: int | None = None) -> list[AgencyMention]:
+                     plan_year: int | None = None, report: list[tuple[int, int]] | None = None) -> list[AgencyMention]:
     """One mention per body named with a role; levels resolved against the plan's level.
 
-    `folded` and `plan_year` are the facts the pipeline computed once (`Document.folded`,
-    `Document.plan_year`); a caller without them gets them computed here.
+    `folded`, `plan_year` and `report` (the results/background sections) are the facts the pipeline
+    computed once (`Document.folded`, `Document.plan_year`, `Document.report_spans`); a caller
+    without them gets them computed here.
     """
     if not text:
         return []
     folded = fold(text) if folded is None else folded
     plan_level = infer_plan_level(text, meta)
-    found = find_mentions(text, plan_level, plan_year if plan_year is not None else infer_plan_year(text, meta))
+    year = plan_year if plan_year is not None else infer_plan_year(text, meta)
+    found = find_mentions(text, plan_level, year)
     if not found:
         return []
+    report = report_spans(folded, tree, year) if report is None else report
     roles = _roles(text, folded, found, tree)
-    _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level), _background_spans(folded, tree))
+    _sentence_subjects(text, folded, found, roles, _own_keys(meta, plan_level), report)
     _closing_articles(folded, found, roles)
+    _drop_reported(found, roles, report)
     _levels_from_subject(folded, found, roles)
     excluded = _excluded_spans(folded) + _addressee_spans(folded)
     out: list[AgencyMention] = []

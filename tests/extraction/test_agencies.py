@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline.document import Metadata, Section, SectionTree, Task
 from pipeline.extraction.agencies import assign_task_agencies, extract_agencies, infer_plan_level
+from pipeline.parsing.structure import parse_structure
 
 RAW_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
 
@@ -611,3 +612,25 @@ def test_a_body_reporting_results_by_a_date_leads_but_not_when_it_already_did() 
     assert ("people_committee", "commune", "lead") in found(sent, "district")
     sent = "Năm qua, UBND các xã, thị trấn đã báo cáo kết quả thực hiện đúng thời hạn."
     assert ("people_committee", "commune", "lead") not in found(sent, "district")
+
+
+_PLAN_WITH_RESULTS = """KẾ HOẠCH
+Thực hiện công tác trẻ em năm 2025
+
+I. {heading}
+
+Năm 2024, Huyện đoàn chủ trì tổ chức 12 lớp kỹ năng sống. Trạm Y tế xã phối hợp với Hội Chữ thập đỏ xã khám bệnh cho trẻ em. Phòng GD&ĐT đã phối hợp với Hội Nông dân xã tổ chức hội thi.
+
+II. NHIỆM VỤ
+
+1. Công an xã chủ trì rà soát trẻ em có nguy cơ bị xâm hại.
+"""
+
+
+@pytest.mark.parametrize("heading", ["KẾT QUẢ NĂM 2024", "BỐI CẢNH", "KHÁI QUÁT TÌNH HÌNH",
+                                     "CÔNG TÁC TRẺ EM NĂM 2024", "SỰ CẦN THIẾT XÂY DỰNG KẾ HOẠCH"])
+def test_results_and_background_sections_assign_nothing_whatever_the_cue(heading: str) -> None:
+    text = _PLAN_WITH_RESULTS.format(heading=heading)
+    tree = parse_structure(text)
+    got = {(m.sector, m.role) for m in extract_agencies(text, tree, Metadata(admin_level="commune", year=2025))}
+    assert got == {("police", "lead")}
