@@ -249,3 +249,16 @@ def test_escapes_and_run_on_texts_keep_offsets_exact(s):
         assert 0 <= o < len(s)
         assert s[o] == ch or ch in " \n"
     assert "\n\n" not in text and text == text.strip()
+
+
+def test_a_lettered_point_with_a_dot_starts_its_own_line():
+    """'a. Tăng cường …' under a heading is a new item, not the heading's continuation."""
+    from pipeline.document import RawDocument
+    from pipeline.reading.clean import clean
+
+    text, _ = clean(RawDocument(source="t", format="txt",
+                                text="1. Truyền thông nâng cao nhận thức\na. Tăng cường tuyên truyền về phòng, "
+                                     "chống đuối nước.\nb. Tổ chức các lớp dạy bơi cho trẻ em.\n"))
+    assert text.splitlines()[:3] == ["1. Truyền thông nâng cao nhận thức",
+                                     "a. Tăng cường tuyên truyền về phòng, chống đuối nước.",
+                                     "b. Tổ chức các lớp dạy bơi cho trẻ em."]
