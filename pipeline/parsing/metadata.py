@@ -88,6 +88,7 @@ def _patterns(raw: dict) -> dict:
         "year_not_after": re.compile(raw["year_not_after"]),
         "period_start": re.compile(raw["period_start"]),
         "goal_heading": re.compile(raw["goal_heading"]),
+        "joined_issuer_re": re.compile(r"(?<=\s)(?:" + raw["joined_issuer"] + r")\s"),
         "authority_line": re.compile(raw["authority_line"]),
         "number_line": re.compile(raw["number_line"]),
         "signed_stamp": re.compile(raw["signed_stamp"], re.I),
@@ -390,12 +391,41 @@ def _header_segments(text: str, block_end: int) -> list[tuple[int, str]]:
         folded, pos = fold(clean), 0
         for m in motto.finditer(folded):
             if folded[pos:m.start()].strip():
-                out.append((start + pos, clean[pos:m.start()].strip()))
+                out.extend((start + pos + k, piece) for k, piece in _split_joined_issuers(clean[pos:m.start()]))
             out.append((start + m.start(), clean[m.start():m.end()]))
             pos = m.end()
         if clean[pos:].strip():
-            out.append((start + pos, clean[pos:].strip()))
+            out.extend((start + pos + k, piece) for k, piece in _split_joined_issuers(clean[pos:]))
     return out
+
+
+def _split_joined_issuers(line: str) -> list[tuple[int, str]]:
+    """(offset, text) of the issuer lines a PDF copy ran into one upper-case line: "UBND TỈNH GIA LAI SỞ LAO
+    ĐỘNG …", "PHÒNG GD&ĐT THÀNH PHỐ THÁI BÌNH TRƯỜNG THCS KỲ BÁ" are cut before the agency word that follows
+    a place; "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "UBND HUYỆN TRƯỜNG SA" stay whole."""
+    leading = len(line) - len(line.lstrip())
+    line = line.strip()
+    if not _is_upper(line):
+        return [(leading, line)] if line else []
+    cuts, last = [0], 0
+    for m in _cfg()["joined_issuer_re"].finditer(fold(line)):
+        if m.start() > last and _ends_with_place(line[last:m.start()]):
+            cuts.append(m.start())
+            last = m.start()
+    cuts.append(len(line))
+    return [(leading + a, line[a:b].strip()) for a, b in zip(cuts, cuts[1:], strict=False) if line[a:b].strip()]
+
+
+def _ends_with_place(part: str) -> bool:
+    """Whether an issuer's name ends with its place: a unit word and one to four words ("TỈNH GIA LAI"), or a
+    province's name ("SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐẮK LẮK")."""
+    folded = fold(part)
+    units = list(re.finditer(r"(?<=\s)(?:" + _cfg()["unit_re"] + r")\s+", folded))
+    if units and 1 <= len(folded[units[-1].end():].split()) <= 4:
+        return True
+    words = part.split()
+    gz = _gazetteer()
+    return gz is not None and any(gz.normalize_province(" ".join(words[-k:])) for k in (2, 3) if len(words) > k)
 
 
 def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | None, str | None, int]:

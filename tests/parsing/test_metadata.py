@@ -576,3 +576,17 @@ def test_headerless_school_plan_is_for_the_first_year_of_its_school_year():
 def test_goals_year_never_overrides_the_header_year():
     text = "Số: 12/KH-UBND\nPhú Lộc, ngày 10 tháng 3 năm 2023\n" + HEADERLESS_PLAN.replace("năm 2023", "năm 2025")
     assert meta(text).year == 2023
+
+
+@pytest.mark.parametrize(("header", "issuer", "level"), [
+    ("UBND TỈNH QUẢNG TRỊ SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+     "Sở giáo dục và đào tạo", "province"),
+    ("PHÒNG GD&ĐT HUYỆN HẢI LĂNG TRƯỜNG TIỂU HỌC HẢI AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+     "Trường tiểu học Hải An", "district"),
+    ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH QUẢNG TRỊ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+     "Sở tài nguyên và môi trường tỉnh Quảng Trị", "province"),
+])
+def test_two_issuer_lines_run_into_one_are_read_apart(header, issuer, level):
+    m = meta(header + "\nĐộc lập - Tự do - Hạnh phúc\nSố: 21/KH-SGDĐT\nĐông Hà, ngày 8 tháng 9 năm 2022\n"
+             "KẾ HOẠCH\nPhòng, chống đuối nước cho học sinh năm 2022\nCăn cứ Luật Trẻ em năm 2016;\n")
+    assert (m.issuer, m.admin_level) == (issuer, level)
