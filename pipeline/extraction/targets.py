@@ -103,6 +103,7 @@ def _word_patterns() -> dict[str, str]:
         "situation": rf"(?<!\w)(?:{_alt(r['situation_cues'])})(?!\w)",
         "situation_sentence": rf"(?<!\w)(?:{_alt(r['situation_sentence_cues'])})(?!\w)",
         "future": rf"(?<!\w)(?:{_alt(r['future_cues'])})(?!\w)",
+        "frequency_goal": rf"(?<!\w)(?:{_alt(r['frequency_goal_cues'])})(?!\w)",
         "indicator_word": rf"(?<!\w)(?:{_alt(r['indicator_words'])})(?!\w)",
     }
 
@@ -229,7 +230,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _WORD_NEXT = re.compile(r"[/\w]")
 
 
-def _is_count(folded: str, v: _Value, seg: str, clause_end: int, after_count: bool = False) -> bool:
+def _is_count(folded: str, v: _Value, seg: str, clause_end: int, after_count: bool = False,
+              tree: SectionTree | None = None) -> bool:
     """A bare number is a target only as a count of things after a count cue, or as the next
     count of a list ("70.000 ngôi nhà ... vào năm 2025 và 80.000 vào năm 2030": `after_count`)."""
     rx = _rx()
@@ -251,9 +253,20 @@ def _is_count(folded: str, v: _Value, seg: str, clause_end: int, after_count: bo
     if cue or rx["comparator"].search(seg) or after_count:
         return True
     if rx["frequency"].match(after):  # "phát 2 lần trên ngày"
-        return True
+        return _frequency_is_goal(folded, v, tree)
     at_item_start = not rx["label"].sub("", seg).strip(" \t,;:-")
     return at_item_start and bool(rx["count_pred"].search(folded, v.end, min(clause_end, v.end + _REACH)))
+
+
+def _frequency_is_goal(folded: str, v: _Value, tree: SectionTree | None) -> bool:
+    """A bare frequency is a goal after a goal cue on its line ("đảm bảo ... 2 lần trên ngày") or
+    under a Mục tiêu/Chỉ tiêu heading; a task's routine ("kiểm tra liên ngành 02 lần/năm") is not."""
+    rx = _rx()
+    line_start = folded.rfind("\n", max(0, v.start - _REACH), v.start) + 1
+    if rx["frequency_goal"].search(folded, line_start, v.start):
+        return True
+    heads = _headings_above(folded, tree, v.start) if tree is not None and tree.sections else []
+    return any(rx["year_heading"].search(h) for h in heads)
 
 
 def _is_money_goal(folded: str, v: _Value, seg: str) -> bool:
@@ -855,7 +868,7 @@ def extract_targets(text: str, tree: SectionTree, meta: Metadata, *, folded: str
             continue
         after_count = (same_clause and prev[2] is not None and prev[2].unit == "count"
                        and not rx["shared_link"].sub("", seg))
-        if v.unit is None and not v.money and not _is_count(folded, v, seg, clause_end, after_count):
+        if v.unit is None and not v.money and not _is_count(folded, v, seg, clause_end, after_count, tree):
             continue
         carried = _carried_words(folded, baseline, v)
         baseline = None

@@ -536,3 +536,16 @@ def test_a_past_year_on_the_baseline_does_not_kill_the_goal() -> None:
 def test_a_past_figure_then_the_goal_it_changes_to() -> None:
     found = targets("II. MỤC TIÊU\n- Tỷ lệ trẻ em tảo hôn năm 2023 là 20%; phấn đấu giảm xuống 18%.\n", 2024)
     assert [(t.value, t.indicator) for t in found] == [(18.0, "tỷ lệ trẻ em tảo hôn")]
+
+
+def test_a_task_routine_frequency_is_no_target() -> None:
+    text = ("III. NHIỆM VỤ\n1. Tổ chức kiểm tra liên ngành việc thực hiện quyền trẻ em 02 lần/năm.\n"
+            "2. Duy trì sinh hoạt câu lạc bộ quyền trẻ em 01 lần/tháng.\n")
+    assert targets(text, 2024, parse_structure(text)) == []
+
+
+def test_a_frequency_after_a_goal_cue_or_under_goals_is_a_target() -> None:
+    cue = "III. NHIỆM VỤ\n1. Đảm bảo phát tin phòng chống đuối nước trên loa truyền thanh 2 lần trên ngày.\n"
+    goals = "II. MỤC TIÊU\n1. Kiểm tra liên ngành việc thực hiện quyền trẻ em 02 lần/năm.\n"
+    assert [t.value for t in targets(cue, 2024, parse_structure(cue))] == [2.0]
+    assert [t.value for t in targets(goals, 2024, parse_structure(goals))] == [2.0]
