@@ -23,7 +23,11 @@ def add_engine_options(p, workers_default: int | None, timeout_default: float) -
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a local Dask cluster)")
     p.add_argument("--timeout", type=float, default=timeout_default, metavar="SECONDS",
-                   help=f"time limit per document, 0 for none (default {timeout_default:g})")
+                   help=f"time limit per document, plus --timeout-per-page for each page of a PDF; "
+                        f"0 for none (default {timeout_default:g})")
+    p.add_argument("--timeout-per-page", type=float, default=Limits.timeout_per_page, metavar="SECONDS",
+                   help="seconds added to --timeout for each PDF page, so long and scanned (OCR) PDFs finish "
+                        f"(default {Limits.timeout_per_page:g}: a 30-page PDF gets --timeout + 300 s)")
     p.add_argument("--max-memory-mb", type=int, default=Limits.max_memory_mb, metavar="MB",
                    help=f"memory limit of one worker (default {Limits.max_memory_mb}); local engine only")
     p.add_argument("--max-text-mb", type=float, default=Limits.max_text_mb, metavar="MB",
@@ -34,7 +38,8 @@ def make_engine(args):
     """The engine the options ask for; one worker with no time limit runs in this process."""
     from pipeline.running.engines import DaskEngine, InlineEngine, LocalEngine
 
-    limits = Limits(timeout=args.timeout or 0, max_memory_mb=args.max_memory_mb, max_text_mb=args.max_text_mb)
+    limits = Limits(timeout=args.timeout or 0, timeout_per_page=args.timeout_per_page,
+                    max_memory_mb=args.max_memory_mb, max_text_mb=args.max_text_mb)
     if args.engine == "dask":
         return DaskEngine(args.scheduler, args.workers, limits)
     workers = args.workers or default_workers()

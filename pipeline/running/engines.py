@@ -46,7 +46,8 @@ class Job:
 class Limits:
     """Per-document limits. 0 means no limit."""
 
-    timeout: float = 120.0  # seconds
+    timeout: float = 120.0  # seconds, for any document
+    timeout_per_page: float = 10.0  # seconds more for each page of a PDF (OCR takes ~1.5-6 s a page)
     max_memory_mb: int = 4096  # resident memory of one worker
     max_text_mb: float = 10.0  # a .txt/.md above this is refused before reading
 
@@ -75,8 +76,38 @@ def error_fields(exc: BaseException) -> dict:
             "hint": "this is a bug in the pipeline: please report it with the file"}
 
 
-def timeout_error(seconds: float) -> dict:
-    return {"error": Killed.code, "reason": f"timed out after {seconds:g} s",
+def pdf_pages(path: str) -> int:
+    """How many pages a PDF has (pdfium reads only its page tree: milliseconds); 0 for any other file.
+
+    Counted in the worker before the document is processed, so its time limit can grow with it;
+    a file that does not open as a PDF counts 0 and keeps the base limit.
+    """
+    if not path.lower().endswith(".pdf"):
+        return 0
+    try:
+        import pypdfium2 as pdfium
+
+        from pipeline.reading.pdf import MAX_PDF_PAGES
+
+        pdf = pdfium.PdfDocument(path)
+        try:
+            return min(len(pdf), MAX_PDF_PAGES)
+        finally:
+            pdf.close()
+    except Exception:  # noqa: BLE001 - the reader itself reports a damaged PDF as one error row
+        return 0
+
+
+def document_timeout(limits: Limits, pages: int) -> float:
+    """The time limit of one document: the base limit plus `timeout_per_page` for each PDF page; 0 is none."""
+    if not limits.timeout:
+        return 0.0
+    return limits.timeout + limits.timeout_per_page * max(0, pages)
+
+
+def timeout_error(seconds: float, pages: int = 0) -> dict:
+    of_pages = f" (its limit for {pages} PDF pages)" if pages else ""
+    return {"error": Killed.code, "reason": f"timed out after {seconds:g} s{of_pages}",
             "hint": "the document took too long; raise --timeout or check the file"}
 
 
@@ -214,6 +245,10 @@ def _worker_main(conn, max_text_mb: float, env: dict[str, str | None]) -> None:
         if msg is None:
             return
         index, path = msg
+        try:
+            conn.send(("pages", (index, pdf_pages(path))))  # the parent sets this document's time limit
+        except (BrokenPipeError, OSError):
+            return
         outcome = process_path(path, max_text_mb)
         try:
             conn.send((index, outcome))
@@ -230,10 +265,11 @@ class _Worker:
         self.ready = False
         self.job_index: int | None = None
         self.started = 0.0
+        self.pages = 0  # of the current document, as its worker counted them
         self.done = 0
 
     def send(self, index: int, path: str) -> None:
-        self.job_index, self.started = index, time.monotonic()
+        self.job_index, self.started, self.pages = index, time.monotonic(), 0
         self.conn.send((index, path))
 
     def kill(self) -> None:
@@ -326,22 +362,7 @@ class LocalEngine:
                     if w.job_index is None:
                         continue
                     job = by_index[w.job_index]
-                    outcome = None
-                    replace = False
-                    if w.conn in ready:
-                        try:
-                            index, outcome = w.conn.recv()
-                        except (EOFError, OSError):
-                            outcome, replace = self._crashed(w), True
-                    elif w.proc.sentinel in ready:
-                        outcome, replace = self._crashed(w), True
-                    elif self.limits.timeout and now - w.started > self.limits.timeout:
-                        outcome, replace = {"error": timeout_error(self.limits.timeout)}, True
-                    elif self.limits.max_memory_mb and self._memory_mb(w) > self.limits.max_memory_mb:
-                        outcome, replace = {"error": {
-                            "error": Killed.code,
-                            "reason": f"used more than {self.limits.max_memory_mb} MB of memory",
-                            "hint": "the file is too large or malformed; raise --max-memory-mb to try again"}}, True
+                    outcome, replace = self._poll(w, ready, now)
                     if outcome is None:
                         continue
                     del by_index[w.job_index]
@@ -358,6 +379,29 @@ class LocalEngine:
             for w in workers:
                 (w.kill if w.job_index is not None else w.stop)()
 
+    def _poll(self, w: _Worker, ready: list, now: float) -> tuple[dict | None, bool]:
+        """The outcome of a busy worker's document, if it has one now, and whether the worker must go."""
+        if w.conn in ready:
+            try:
+                tag, outcome = w.conn.recv()
+            except (EOFError, OSError):
+                return self._crashed(w), True
+            if tag == "pages":  # counted before processing: sets the time limit, not an outcome yet
+                w.pages = outcome[1]
+                return None, False
+            return outcome, False
+        if w.proc.sentinel in ready:
+            return self._crashed(w), True
+        limit = document_timeout(self.limits, w.pages)
+        if limit and now - w.started > limit:
+            return {"error": timeout_error(limit, w.pages)}, True
+        if self.limits.max_memory_mb and self._memory_mb(w) > self.limits.max_memory_mb:
+            return {"error": {
+                "error": Killed.code,
+                "reason": f"used more than {self.limits.max_memory_mb} MB of memory",
+                "hint": "the file is too large or malformed; raise --max-memory-mb to try again"}}, True
+        return None, False
+
     def _crashed(self, w: _Worker) -> dict:
         w.proc.join(1)
         code = w.proc.exitcode
@@ -371,13 +415,15 @@ class LocalEngine:
 
 # ---------------------------------------------------------------- dask
 
-def process_path_limited(path: str, timeout: float, max_text_mb: float) -> dict:
-    """`process_path` under a time limit, inside a Dask worker.
+def process_path_limited(path: str, limits: Limits) -> dict:
+    """`process_path` under its time limit (scaled with its PDF pages), inside a Dask worker.
 
     A Dask task runs in a worker thread and cannot be killed; on time-out we
     report it and flag the worker for a restart, which the client performs.
     """
     settle()
+    max_text_mb, pages = limits.max_text_mb, pdf_pages(path)
+    timeout = document_timeout(limits, pages)
     if not timeout:
         return process_path(path, max_text_mb)
     box: dict = {}
@@ -392,7 +438,7 @@ def process_path_limited(path: str, timeout: float, max_text_mb: float) -> dict:
         address = get_worker().address
     except Exception:  # noqa: BLE001
         address = None
-    return {"error": timeout_error(timeout), "restart_worker": address}
+    return {"error": timeout_error(timeout, pages), "restart_worker": address}
 
 
 class DaskEngine:
@@ -432,8 +478,8 @@ class DaskEngine:
         client = self.client()
         futures = {}
         for job in jobs:
-            fut = client.submit(process_path_limited, str(Path(job.path).resolve()), self.limits.timeout,
-                                self.limits.max_text_mb, pure=False, key=f"doc-{job.doc_id}-{job.key[-12:]}")
+            fut = client.submit(process_path_limited, str(Path(job.path).resolve()), self.limits, pure=False,
+                                key=f"doc-{job.doc_id}-{job.key[-12:]}")
             futures[fut] = job
         for fut in as_completed(futures):
             job = futures.pop(fut)

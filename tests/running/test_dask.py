@@ -38,7 +38,8 @@ def test_dask_time_limit_reports_and_the_rest_finish(tmp_path, dask_engine):
 
     files = small_plans(tmp_path / "in", 3)
     # the limit is measured inside the worker: give one document a limit it cannot meet
-    slow = dask_engine.client().submit(process_path_limited, str(files[0]), 1e-6, 10.0, pure=False).result()
+    slow = dask_engine.client().submit(process_path_limited, str(files[0]), Limits(timeout=1e-6),
+                                       pure=False).result()
     assert slow["error"]["reason"].startswith("timed out") and slow["restart_worker"]
     got = {j.doc_id: o for j, o in dask_engine.map(Job(str(p), p.stem, f"k{i}") for i, p in enumerate(files))}
     assert sorted(got) == ["plan_000", "plan_001", "plan_002"]
