@@ -532,6 +532,15 @@ def _cues(text: str, folded: str, tree: SectionTree) -> list[tuple[int, str]]:
     return cues
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _past_blank_line(folded: str, cue_end: int, body_start: int) -> bool:
+    """A blank line between a cue and the next body, the cue not ending in a colon ("giao:")."""
+    return (not folded[:cue_end].rstrip().endswith(":")
+            and _BLANK_LINE.search(folded, cue_end, body_start) is not None)
+
+
 def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> list[str | None]:
     """The role of each mention: the nearest cue whose list reaches it."""
     roles: list[str | None] = [None] * len(found)
@@ -547,6 +556,8 @@ def _roles(text: str, folded: str, found: list[_Found], tree: SectionTree) -> li
         i = bisect.bisect_left(starts, cue_end)
         if i > 0 and found[i - 1].end > cue_end:
             continue  # the cue word is inside a name ("Ban Chỉ đạo", "Sở Giao thông")
+        if i < len(found) and _past_blank_line(folded, cue_end, found[i].start):
+            continue  # "5. Chế độ báo cáo\n\nHội Nông dân xã báo cáo …": a heading's last word governs no body below
         prev_end = cue_end
         while i < len(found) and best_cue[i] < cue_end and _gap_is_filler(folded, prev_end, found[i].start):
             best_cue[i] = cue_end

@@ -634,3 +634,12 @@ def test_results_and_background_sections_assign_nothing_whatever_the_cue(heading
     tree = parse_structure(text)
     got = {(m.sector, m.role) for m in extract_agencies(text, tree, Metadata(admin_level="commune", year=2025))}
     assert got == {("police", "lead")}
+
+
+def test_a_heading_ending_in_a_cue_word_governs_no_body_below_it() -> None:
+    text = "5. Chế độ báo cáo\n\nHội Nông dân xã báo cáo kết quả về UBND xã trước ngày 30/11/2024."
+    got = found(text, "commune")
+    assert ("other", "commune", "lead") in got and ("other", "commune", "recipient") not in got
+    assert ("people_committee", "commune", "recipient") in got
+    # a cue ending in a colon still heads the list below it
+    assert ("health", "commune", "lead") in found("Giao:\n\n- Trạm Y tế xã tổ chức tiêm chủng.", "commune")
