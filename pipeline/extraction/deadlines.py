@@ -5,7 +5,8 @@ A date counts when a cue says something is due by, starts or ends at it
 date that is neither a cited instrument's date, nor the issue date, nor a
 holiday named as context. A date without a year takes the plan year, unless
 its clause says it recurs ("hàng năm", "định kỳ"): then it is `annual` with
-no year.
+no year. A month alone has day null; a quarter takes its last day (a convention: no gold
+confirms it).
 """
 
 from __future__ import annotations
@@ -341,9 +342,10 @@ def _month_at(m: re.Match) -> _Month | None:
     return _Month(month, last_day, year, m.start(), m.end())
 
 
-def _month_kind(folded: str, m: re.Match) -> tuple[str, int, bool] | None:
+def _month_kind(folded: str, m: re.Match, tree: SectionTree) -> tuple[str, int, bool] | None:
     """(kind, cue start, written cue) when the month is a deadline: after a cue, or alone in a
-    table's time cell."""
+    table's time cell. "trong/vào tháng" needs an action word in its clause or a task item around
+    it (a task is verb-led: "Kiện toàn Ban Bảo vệ trẻ em xã trong tháng 5/2024")."""
     cfg = _config()
     cue = cfg["month_cue"].search(folded, max(0, m.start() - 40), m.start())
     if cue:
@@ -351,7 +353,7 @@ def _month_kind(folded: str, m: re.Match) -> tuple[str, int, bool] | None:
         if word not in cfg["after_action"]:
             return cfg["month_kind"][word], cue.start(), True
         c_start, _ = _clause_bounds(folded, cue.start(), m.end())
-        if cfg["actions"].search(folded, c_start, cue.start()):
+        if cfg["actions"].search(folded, c_start, cue.start()) or tree.task_at(cue.start()) is not None:
             return "due", cue.start(), False
     if cfg["cell_before"].search(folded, max(0, m.start() - 10), m.start()) and cfg["cell_after"].match(
             folded, m.end()):
@@ -369,7 +371,7 @@ def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[Date
             continue  # "ngày 19 tháng 02 năm 2025" is a date; a cited instrument's month is not due
         if _config()["not_after"].search(folded[max(0, m.start() - _WINDOW):m.start()].rsplit("\n", 1)[-1]):
             continue  # "thống kê đến tháng 11-2018": the time of a figure
-        found = _month_kind(folded, m)
+        found = _month_kind(folded, m, tree)
         when = _month_at(m)
         if found is None or when is None or (reference is not None and when.year and when.year < reference):
             continue

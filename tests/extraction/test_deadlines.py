@@ -281,3 +281,15 @@ def test_a_period_under_a_background_heading_is_history() -> None:
             "II. NỘI DUNG\n1. Tổ chức Tháng hành động vì trẻ em từ ngày 01/6/2024 đến ngày 30/6/2024.\n")
     found = extract_deadlines(text, parse_structure(text), Metadata(year=2024))
     assert [(d.year, d.month, d.day, d.kind) for d in found] == [(2024, 6, 1, "start"), (2024, 6, 30, "end")]
+
+
+def test_in_a_month_inside_a_task_item_is_due() -> None:
+    text = ("II. NHIỆM VỤ\n1. Kiện toàn Ban Bảo vệ trẻ em xã trong tháng 5/2024.\n"
+            "2. Lập danh sách trẻ em có hoàn cảnh đặc biệt vào tháng 6/2024.\n")
+    found = extract_deadlines(text, parse_structure(text), Metadata(year=2024))
+    assert [(d.year, d.month, d.day, d.kind) for d in found] == [(2024, 5, None, "due"), (2024, 6, None, "due")]
+
+
+def test_in_a_month_outside_a_task_needs_an_action_word() -> None:
+    text = "Trên địa bàn xã có 02 trẻ em sinh trong tháng 5/2024 chưa được đăng ký khai sinh."
+    assert extract_deadlines(text, SectionTree(), Metadata(year=2024)) == []
