@@ -17,7 +17,7 @@ from pipeline.document import SectionTree
 from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
 
-_LABEL = re.compile(r"^[\W_]*(?:(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)/:-])?[\W_]*")
+_LABEL = re.compile(r"^[\W_]*(?:(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[^\W\d_])\s*[.)/:-])?[\W_]*")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _ROMAN_HEADING = re.compile(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/][^\n]{0,150}$")
 

@@ -13,6 +13,7 @@ def test_heading_starting_with_a_report_word() -> None:
     assert is_report_heading("I. ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN")
     assert is_report_heading("1. Tình hình trẻ em trên địa bàn")
     assert is_report_heading("I. THỰC TRẠNG")
+    assert is_report_heading("đ) Thực trạng trẻ em bỏ học")
 
 
 def test_background_and_need_headings() -> None:
