@@ -18,7 +18,6 @@ from pipeline.knowledge.loader import load_yaml
 from pipeline.textutils import fold
 
 _LABEL = re.compile(r"^[\W_]*(?:(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[^\W\d_])\s*[.)/:-])?[\W_]*")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _ROMAN_HEADING = re.compile(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/][^\n]{0,150}$")
 
 
@@ -27,12 +26,14 @@ def _alt(words: list[str]) -> str:
 
 
 @cache
-def _rx() -> dict[str, re.Pattern]:
+def _rx() -> dict:
     data = load_yaml("report_sections.yaml")
     return {
         "start": re.compile(rf"(?:{_alt(data['report_heading_starts'])})(?!\w)"),
         "exception": re.compile(rf"(?<!\w)(?:{_alt(data['report_heading_exceptions'])})(?!\w)"),
         "goal": re.compile(rf"(?<!\w)(?:{_alt(data['past_heading_goal_words'])})(?!\w)"),
+        "year": re.compile(data["past_heading_year"]),
+        "max_chars": data["past_heading_max_chars"],
     }
 
 
@@ -44,8 +45,10 @@ def is_report_heading(heading: str, plan_year: int | None = None) -> bool:
     body = _LABEL.sub("", h, count=1)
     if rx["start"].match(body) and not rx["exception"].search(h):
         return True
-    years = [int(y) for y in _YEAR.findall(h)]
-    return bool(plan_year and years and max(years) < plan_year and not rx["goal"].search(h))
+    if not plan_year or len(h) > rx["max_chars"] or rx["goal"].search(h):
+        return False
+    years = [int(y) for m in rx["year"].finditer(h) for y in m.groups() if y]
+    return bool(years) and max(years) < plan_year
 
 
 def report_spans(folded: str, tree: SectionTree, plan_year: int | None = None) -> list[tuple[int, int]]:

@@ -54,3 +54,10 @@ def test_spans_from_roman_lines_without_a_tree() -> None:
     spans = report_spans(matching_form(text), SectionTree(), 2024)
     assert inside(spans, text.index("98%"))
     assert not inside(spans, text.index("100%"))
+
+
+def test_a_cited_instruments_year_is_no_heading_year() -> None:
+    assert not is_report_heading("1. Triển khai Quyết định số 830/QĐ-TTg ngày 01/6/2021 của Thủ tướng Chính phủ", 2022)
+    assert not is_report_heading("1. Thực hiện Luật số 102/2016/QH13 của Quốc hội", 2022)
+    assert is_report_heading("I. CÔNG TÁC TRẺ EM GIAI ĐOẠN 2021 - 2023", 2024)
+    assert is_report_heading("I. CÔNG TÁC BẢO VỆ TRẺ EM NĂM HỌC 2022 - 2023", 2024)
