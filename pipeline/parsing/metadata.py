@@ -22,6 +22,7 @@ from pipeline.document import Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
 from pipeline.parsing.summary import (
     Report,
+    expand_abbreviations,
     expand_issuer,
     find_report,
     opening_year,
@@ -110,6 +111,7 @@ def _words(raw: dict) -> dict:
         "city_unit": fold(raw["city_unit"]),
         "unit_syllables": tuple(fold(w) for w in raw["unit_syllables"]),
         "society": fold(raw["society"]),
+        "wrap_joiners": frozenset(fold(w) for w in raw["wrap_joiners"]),
     }
 
 
@@ -447,15 +449,15 @@ def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | Non
         for word in sorted(cfg["agencies"], key=len, reverse=True):
             if fclean.startswith(word + " ") or fclean == word:
                 nxt = lines[k + 1][1] if k + 1 < len(lines) else ""
-                if _is_upper(nxt) and unit_start.match(fold(nxt)):
-                    clean = f"{clean} {nxt}"  # "HỘI ĐỒNG NHÂN DÂN / TỈNH KIÊN GIANG"
+                if _is_upper(nxt) and (unit_start.match(fold(nxt)) or _wrapped(clean, nxt)):
+                    clean = f"{clean} {nxt}"  # "HỘI ĐỒNG NHÂN DÂN / TỈNH KIÊN GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI"
                 found = (clean, word, start)
                 break
     if found is None:
         return None, None, None, -1
     clean, word, start = found
     level = cfg["agencies"][word]
-    issuer = _agency_case(clean)
+    issuer = expand_abbreviations(_agency_case(clean))
     units_in_name = list(re.finditer(r"(?<!\w)(" + cfg["unit_re"] + r")\s+(?!(?:" + cfg["not_name_after_unit"] + r")\b)", fold(issuer)))
     um = units_in_name[-1] if units_in_name else None
     place = issuer[um.end():].strip() or None if um else None
@@ -464,6 +466,14 @@ def find_agency_issuer(text: str, block_end: int) -> tuple[str | None, str | Non
     if level is None:
         level = school_level(issuer)
     return issuer, level, place, start
+
+
+def _wrapped(line: str, nxt: str) -> bool:
+    """Whether a header line's name runs on to the next line: it ends, or the next one starts, with a joining
+    word or dash ("SỞ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI", "SỞ GIÁO DỤC VÀ / ĐÀO TẠO")."""
+    joiners = _cfg()["wrap_joiners"]
+    last, first = (fold(line).split() or [""])[-1], (fold(nxt).split() or [""])[0]
+    return last in joiners or first in joiners
 
 
 def find_preamble_agency(text: str, start: int, end: int) -> tuple[str | None, str | None]:

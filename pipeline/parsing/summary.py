@@ -136,15 +136,20 @@ def expand_issuer(issuer: str) -> str:
         return m.group(0) if head and inner[:1].isupper() and " " in inner else ""
 
     issuer = re.sub(r"\s*\(([^()]*)\)", bracket, issuer)
-    folded = fold(issuer)
+    issuer = re.sub(r"\s*[–—]\s*", " - ", expand_abbreviations(issuer))  # "Lao động – Thương binh": the record's dash
+    return " ".join(issuer.split()).strip(" ,-")
+
+
+def expand_abbreviations(name: str) -> str:
+    """'Phòng GD&ĐT', 'Sở Lao động - TB&XH' -> the full words ('Phòng Giáo dục và Đào tạo')."""
+    cfg = _cfg()
     out, pos = [], 0
-    for m in cfg["abbr_re"].finditer(folded):
-        out.append(issuer[pos:m.start()])
+    for m in cfg["abbr_re"].finditer(fold(name)):
+        out.append(name[pos:m.start()])
         out.append(cfg["abbreviations"][m.group(1)])
         pos = m.end()
-    out.append(issuer[pos:])
-    issuer = re.sub(r"\s*[–—]\s*", " - ", "".join(out))  # "Lao động – Thương binh": the record's dash
-    return " ".join(issuer.split()).strip(" ,-")
+    out.append(name[pos:])
+    return "".join(out)
 
 
 def _candidates(text: str, folded: str, end: int):

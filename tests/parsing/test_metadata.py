@@ -590,3 +590,15 @@ def test_two_issuer_lines_run_into_one_are_read_apart(header, issuer, level):
     m = meta(header + "\nĐộc lập - Tự do - Hạnh phúc\nSố: 21/KH-SGDĐT\nĐông Hà, ngày 8 tháng 9 năm 2022\n"
              "KẾ HOẠCH\nPhòng, chống đuối nước cho học sinh năm 2022\nCăn cứ Luật Trẻ em năm 2016;\n")
     assert (m.issuer, m.admin_level) == (issuer, level)
+
+
+def test_department_name_wrapped_over_two_header_lines_is_whole():
+    m = meta("UBND TỈNH QUẢNG TRỊ\nSỞ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI\nSố: 30/KH-SLĐTBXH\n"
+             "Đông Hà, ngày 4 tháng 5 năm 2022\nKẾ HOẠCH\nTổ chức Tháng hành động vì trẻ em năm 2022\n")
+    assert (m.issuer, m.admin_level) == ("Sở lao động - thương binh và xã hội", "province")
+
+
+def test_abbreviated_department_in_a_header_is_written_out():
+    m = meta("UBND TỈNH QUẢNG TRỊ\nSỞ LAO ĐỘNG - TB&XH\nSố: 30/KH-SLĐTBXH\n"
+             "Đông Hà, ngày 4 tháng 5 năm 2022\nKẾ HOẠCH\nTổ chức Tháng hành động vì trẻ em năm 2022\n")
+    assert m.issuer == "Sở lao động - Thương binh và Xã hội"
