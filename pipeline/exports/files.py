@@ -54,6 +54,6 @@ def iter_records(records_dir: Path, errors: list[dict] | None = None) -> Iterato
             if errors is not None:
                 errors.append({"doc_id": path.stem, "source": str(path), "error": "BadRecord",
                                "reason": f"cannot read record: {exc}",
-                               "hint": "re-run `python -m pipeline extract` on this document"})
+                               "hint": "re-run `python -m pipeline extract` on this document", "stage": "export"})
             continue
         yield record

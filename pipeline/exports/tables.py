@@ -80,6 +80,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     ],
     "errors": [
         ("doc_id", "string"), ("source", "string"), ("error", "string"), ("reason", "string"), ("hint", "string"),
+        ("stage", "string"),
     ],
 }
 TABLES = list(SCHEMA)

@@ -46,9 +46,9 @@ from pipeline.running.cache import (
     shown_path,
 )
 from pipeline.running.cache import atomic_write_text as _atomic_write_text
-from pipeline.running.engines import InlineEngine, Job, cacheable, error_fields
+from pipeline.running.engines import READ_STAGE, InlineEngine, Job, cacheable, error_fields
 
-ERROR_FIELDS = ["doc_id", "source", "error", "reason", "hint"]
+ERROR_FIELDS = ["doc_id", "source", "error", "reason", "hint", "stage"]
 
 # Files a plan folder may hold that we cannot read but should name in errors.csv
 # (the reader says what each is and what to do), rather than skip in silence.
@@ -144,7 +144,7 @@ def _os_error(exc: OSError) -> dict:
                         "check the file is still there and run again")
     else:
         reason, hint = f"the file cannot be read: {exc.strerror or exc}", "check the disk and the file"
-    return {"error": "unreadable", "reason": reason, "hint": hint}
+    return {"error": "unreadable", "reason": reason, "hint": hint, "stage": READ_STAGE}
 
 
 def input_problem(path: Path) -> tuple[os.stat_result | None, dict | None]:
@@ -157,7 +157,8 @@ def input_problem(path: Path) -> tuple[os.stat_result | None, dict | None]:
     if not stat.S_ISREG(st.st_mode):
         kind = next((name for test, name in SPECIAL_KINDS if test(st.st_mode)), "not a regular file")
         return st, {"error": "special_file", "reason": f"{kind}, not a document: skipped without opening it",
-                    "hint": "remove it from the input folder, or copy the document it stands for there"}
+                    "hint": "remove it from the input folder, or copy the document it stands for there",
+                    "stage": READ_STAGE}
     try:
         with open(path, "rb"):
             pass

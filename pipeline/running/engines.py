@@ -62,10 +62,16 @@ class Killed(PlanError):
     code = "killed"
 
 
-def error_fields(exc: BaseException) -> dict:
-    """The error columns of errors.csv for an exception raised by one document."""
+# The `stage` of an errors.csv row besides the pipeline's own stages (`clean`, `guard`, `structure`, …):
+READ_STAGE = "read"  # the file could not be opened or read into text
+PROCESS_STAGE = "process"  # the worker was stopped mid-document (time, memory, crash): which stage is not known
+EXPORT_STAGE = "export"  # a stored record could not be read back into the dataset
+
+
+def error_fields(exc: BaseException, stage: str = PROCESS_STAGE) -> dict:
+    """The error columns of errors.csv for an exception raised by one document in `stage`."""
     if isinstance(exc, PlanError):
-        return {"error": exc.code, "reason": exc.reason, "hint": exc.hint}
+        return {"error": exc.code, "reason": exc.reason, "hint": exc.hint, "stage": stage}
     if isinstance(exc, RecursionError):
         reason = "the document nests too deeply to process (recursion limit)"
     elif isinstance(exc, MemoryError):
@@ -73,7 +79,7 @@ def error_fields(exc: BaseException) -> dict:
     else:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return {"error": "bug", "reason": reason,
-            "hint": "this is a bug in the pipeline: please report it with the file"}
+            "hint": "this is a bug in the pipeline: please report it with the file", "stage": stage}
 
 
 def pdf_pages(path: str) -> int:
@@ -108,7 +114,7 @@ def document_timeout(limits: Limits, pages: int) -> float:
 def timeout_error(seconds: float, pages: int = 0) -> dict:
     of_pages = f" (its limit for {pages} PDF pages)" if pages else ""
     return {"error": Killed.code, "reason": f"timed out after {seconds:g} s{of_pages}",
-            "hint": "the document took too long; raise --timeout or check the file"}
+            "hint": "the document took too long; raise --timeout or check the file", "stage": PROCESS_STAGE}
 
 
 def _test_delay(path: str) -> None:
@@ -118,8 +124,24 @@ def _test_delay(path: str) -> None:
         time.sleep(delay)
 
 
+def _tracked_pipeline(at: list[str]):
+    """The pipeline with each stage noting its name in `at` before it runs: an error row says which failed."""
+    from dataclasses import replace
+
+    from pipeline.process import PIPELINE, Pipeline
+
+    def noting(stage):
+        def run(doc) -> None:
+            at[0] = stage.name
+            stage.func(doc)
+        return replace(stage, func=run)
+
+    return Pipeline([noting(s) for s in PIPELINE.stages])
+
+
 def process_path(path: str, max_text_mb: float = 0) -> dict:
     """Process one file into an outcome dict; never raises."""
+    at = [READ_STAGE]
     try:
         _test_delay(path)
         p = Path(path)
@@ -128,15 +150,17 @@ def process_path(path: str, max_text_mb: float = 0) -> dict:
             raise TooLarge(
                 f"the text file is {size / 1e6:.1f} MB; plans are far smaller (limit {max_text_mb:g} MB)",
                 "split it into one file per plan, or raise --max-text-mb")
-        from pipeline.process import process_file
+        from pipeline.process import process_raw
+        from pipeline.reading.readers import read
 
-        doc = process_file(p)
+        raw = read(p)
+        doc = process_raw(raw, p.stem, pipeline=_tracked_pipeline(at))
         record = doc.to_record()
         # a file name that is not UTF-8 reaches the record as text that can be written (its bytes escaped)
         record["doc_id"], record["source"] = shown_path(record["doc_id"]), shown_path(record["source"])
         return {"record": record}
     except Exception as exc:  # noqa: BLE001 - every failure becomes a row of errors.csv
-        error = error_fields(exc)
+        error = error_fields(exc, at[0])
         return {"error": {k: shown_path(v) if isinstance(v, str) else v for k, v in error.items()}}
 
 
@@ -399,7 +423,7 @@ class LocalEngine:
             return {"error": {
                 "error": Killed.code,
                 "reason": f"used more than {self.limits.max_memory_mb} MB of memory",
-                "hint": "the file is too large or malformed; raise --max-memory-mb to try again"}}, True
+                "hint": "the file is too large or malformed; raise --max-memory-mb to try again", "stage": PROCESS_STAGE}}, True
         return None, False
 
     def _crashed(self, w: _Worker) -> dict:
@@ -407,7 +431,7 @@ class LocalEngine:
         code = w.proc.exitcode
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         return {"error": {"error": Killed.code, "reason": f"the worker process died ({how}) on this document",
-                          "hint": "the file may be malformed or too large; check it"}}
+                          "hint": "the file may be malformed or too large; check it", "stage": PROCESS_STAGE}}
 
     def close(self) -> None:
         pass
@@ -487,7 +511,7 @@ class DaskEngine:
                 outcome = fut.result()
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker after repeated crashes
                 outcome = {"error": {"error": Killed.code, "reason": f"the Dask task failed: {exc}",
-                                     "hint": "the file may crash the worker; check it"}}
+                                     "hint": "the file may crash the worker; check it", "stage": PROCESS_STAGE}}
             address = outcome.pop("restart_worker", None)
             if address:
                 try:

@@ -136,26 +136,27 @@ def test_the_batch_finishes_with_exit_1_and_every_file_accounted_once(corpus, ou
     assert not set(errors) & set(records), "a file is either a record or an error row, never both"
 
 
-@pytest.mark.parametrize("doc_id, code, words", [
-    ("empty", "unreadable", "empty"),
-    ("junk", "unreadable", "binary"),
-    ("truncated", "unreadable", "truncated"),
-    ("locked", "unreadable", "password"),
-    ("scan", "unreadable", "no extractable text"),
-    ("bomb", "unreadable", "zip bomb"),
-    ("notzip", "unreadable", "zip"),
-    ("huge", "too_large", "MB"),
-    ("english", "not_a_plan", "English"),
-    ("table", "not_a_plan", "table"),
-    ("spreadsheet", "unreadable", ""),
-    ("hangs", "killed", "timed out after 10 s"),
+@pytest.mark.parametrize("doc_id, code, words, stage", [
+    ("empty", "unreadable", "empty", "read"),
+    ("junk", "unreadable", "binary", "read"),
+    ("truncated", "unreadable", "truncated", "read"),
+    ("locked", "unreadable", "password", "read"),
+    ("scan", "unreadable", "no extractable text", "read"),
+    ("bomb", "unreadable", "zip bomb", "read"),
+    ("notzip", "unreadable", "zip", "read"),
+    ("huge", "too_large", "MB", "read"),
+    ("english", "not_a_plan", "English", "guard"),
+    ("table", "not_a_plan", "table", "guard"),
+    ("spreadsheet", "unreadable", "", "read"),
+    ("hangs", "killed", "timed out after 10 s", "process"),
 ])
-def test_each_hostile_file_is_one_clear_error_row(outcome, doc_id, code, words):
+def test_each_hostile_file_is_one_clear_error_row(outcome, doc_id, code, words, stage):
     _code, errors, _records = outcome
     row = errors[doc_id]
     assert row["error"] == code, row
     assert words in row["reason"]
     assert row["reason"] and row["hint"], "every row says what is wrong and what to do"
+    assert row["stage"] == stage, row
 
 
 @pytest.mark.parametrize("doc_id, encoding", [("tcvn3", "TCVN3"), ("vni", "VNI")])
