@@ -76,7 +76,7 @@ class CompiledModel:
         offset = 0
         for vocab in self.vocabularies:
             for i, text in enumerate(texts):
-                cols, vals = _tfidf_row(vocab, text)
+                cols, vals = self._row(vocab, text)
                 if len(cols):
                     margins[i] += vals @ by_feature[offset + cols]
             offset += len(vocab.idf)
@@ -101,6 +101,18 @@ class CompiledModel:
             cached = self.__dict__["_coef_by_feature"] = np.ascontiguousarray(self.coef.T)
         return cached
 
+    def _row(self, vocab: Vocabulary, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """`_tfidf_row`, kept for the calls that follow: scoring a task and then explaining each of its tags
+        read the same row. Held by this model (not saved with it), bounded."""
+        rows = self.__dict__.setdefault("_rows", {})
+        key = (id(vocab), text)  # the model holds its vocabularies: their ids are stable while it lives
+        row = rows.get(key)
+        if row is None:
+            if len(rows) >= _ROWS_MAX:
+                rows.clear()
+            row = rows[key] = _tfidf_row(vocab, text)
+        return row
+
     def top_words(self, text: str, column: int, top: int = 3) -> list[str]:
         """The syllable n-grams of `text` that pushed `column` most (weight x tf-idf > 0), for explanations."""
         by_feature = self._by_feature()
@@ -108,7 +120,7 @@ class CompiledModel:
         if vocab is None:
             return []
         offset = sum(len(v.idf) for v in self.vocabularies[:self.vocabularies.index(vocab)])
-        cols, vals = _tfidf_row(vocab, text)
+        cols, vals = self._row(vocab, text)
         contrib = vals * by_feature[offset + cols, column] if len(cols) else np.empty(0)
         names = self.__dict__.get("_word_names")
         if names is None:
@@ -161,6 +173,7 @@ def _char_wb_ngrams(word: str, vocab: Vocabulary) -> list[str]:
 
 _WORD_IDS: dict[tuple[int, str], list[int]] = {}  # (vocabulary, word) -> columns of its char n-grams
 _WORD_IDS_MAX = 100_000
+_ROWS_MAX = 4_096  # TF-IDF rows a model keeps (a few plans' tasks)
 
 
 def _column_ids(vocab: Vocabulary, text: str) -> list[int]:
