@@ -19,6 +19,7 @@ import glob
 import os
 import statistics
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -68,6 +69,11 @@ class OcrResult:
                 f"{s['mean_confidence']}%): check names and numbers against the file")
 
 
+# Called (with no argument) after each page is OCR'd, when set: how a batch's progress bar counts pages
+# on long OCR work (`pipeline/running/engines.py` sets it in each worker).
+page_listener: Callable[[], None] | None = None
+
+
 def ocr_pages(path: Path, indexes: list[int]) -> OcrResult:
     """OCR the pages `indexes` (0-based) of the PDF at `path`."""
     folder = tessdata()
@@ -95,6 +101,8 @@ def ocr_pages(path: Path, indexes: list[int]) -> OcrResult:
             for index, page_text, confidence in pool.map(one, indexes):
                 result.pages[index] = page_text
                 result.confidence[index] = confidence
+                if page_listener is not None:
+                    page_listener()
     finally:
         doc.close()
     return result

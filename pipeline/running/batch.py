@@ -279,6 +279,24 @@ def _progress(total: int, enabled: bool, initial_note: str = ""):
     return bar
 
 
+class _PageCount:
+    """Pages of the documents done, and pages OCR'd so far, after the bar: a 30-page scan moves it as it goes."""
+
+    def __init__(self, bar):
+        self.bar, self.done, self.ocr, self.start = bar, 0, 0, time.perf_counter()
+
+    def ocr_page(self) -> None:
+        self.ocr += 1
+        self.show(refresh=True)
+
+    def show(self, refresh: bool = False) -> None:
+        if self.bar is None:
+            return
+        elapsed = time.perf_counter() - self.start
+        text = f"{self.done} pages, {self.done / elapsed if elapsed else 0:.1f} pages/s"
+        self.bar.set_postfix_str(text + (f", {self.ocr} pages OCR'd" if self.ocr else ""), refresh=refresh)
+
+
 # ---------------------------------------------------------------- extract (no cache)
 
 def extract_files(files: Iterable[Path | Input], out_dir: Path, progress: bool = False,
@@ -458,8 +476,8 @@ def _run_locked(inputs, out_dir, records_dir, state, store, fingerprint, engine,
                     if not quiet else "")
     say = _say(bar, quiet)
     jobs = [Job(str(group[0].path), group[0].doc_id, key) for key, group in todo.items()]
-    pages = 0
-    t_start = time.perf_counter()
+    pages = _PageCount(bar)
+    engine.on_ocr_page = pages.ocr_page  # long OCR work moves the bar page by page (local engines)
     for job, outcome in engine.map(jobs):
         if use_cache and cacheable(outcome):
             store.put(job.key.split(":", 1)[1], outcome)
@@ -469,11 +487,10 @@ def _run_locked(inputs, out_dir, records_dir, state, store, fingerprint, engine,
         if "error" in outcome:
             say(f"failed {job.path}: {outcome['error']['reason']}")
         else:
-            pages += int(outcome["record"].get("pages") or 0) * len(todo[job.key])
+            pages.done += int(outcome["record"].get("pages") or 0) * len(todo[job.key])
         if bar:
             bar.update(len(todo[job.key]))
-            elapsed = time.perf_counter() - t_start
-            bar.set_postfix_str(f"{pages} pages, {pages / elapsed if elapsed else 0:.1f} pages/s", refresh=False)
+            pages.show()
     if bar:
         bar.close()
 

@@ -11,19 +11,21 @@ SIGKILL on a time limit or a memory limit and replace, while the others go on.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing as mp
 import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from pipeline.errors import PlanError
 from pipeline.knowledge.loader import load_yaml
+from pipeline.reading import ocr
 from pipeline.running.cache import shown_path
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -182,6 +184,8 @@ def default_workers() -> int:
 class InlineEngine:
     """Process in this process, one after another: no start-up cost, no time limit."""
 
+    on_ocr_page: Callable[[], None] | None = None  # called for each page OCR'd
+
     def __init__(self, limits: Limits | None = None):
         self.limits = limits or Limits(timeout=0)
 
@@ -190,7 +194,12 @@ class InlineEngine:
         try:
             for job in jobs:
                 settle()
-                yield job, process_path(job.path, self.limits.max_text_mb)
+                ocr.page_listener = self.on_ocr_page
+                try:
+                    outcome = process_path(job.path, self.limits.max_text_mb)
+                finally:
+                    ocr.page_listener = None
+                yield job, outcome
         finally:
             if _settled:
                 gc.unfreeze()
@@ -246,6 +255,14 @@ def _hook_env() -> dict[str, str | None]:
     return {k: os.environ.get(k) for k in (DELAY_ENV, DELAY_MATCH_ENV)}
 
 
+def _send_quietly(conn, message) -> None:
+    """A progress message to the parent; a parent that has gone is no error of the document's."""
+    try:
+        conn.send(message)
+    except (BrokenPipeError, OSError):
+        pass
+
+
 def _worker_main(conn, max_text_mb: float, env: dict[str, str | None]) -> None:
     """Loop of one worker process: receive a path, send back its outcome."""
     import signal
@@ -273,7 +290,9 @@ def _worker_main(conn, max_text_mb: float, env: dict[str, str | None]) -> None:
             conn.send(("pages", (index, pdf_pages(path))))  # the parent sets this document's time limit
         except (BrokenPipeError, OSError):
             return
+        ocr.page_listener = functools.partial(_send_quietly, conn, ("ocr_page", (index, 1)))
         outcome = process_path(path, max_text_mb)
+        ocr.page_listener = None
         try:
             conn.send((index, outcome))
         except (BrokenPipeError, OSError):
@@ -327,6 +346,7 @@ class LocalEngine:
     """A pool of worker processes, each killed and replaced when a document breaks a limit."""
 
     recycle_after = 500  # documents per worker before a fresh one: bounds slow memory growth
+    on_ocr_page: Callable[[], None] | None = None  # called in this process for each page a worker OCRs
 
     def __init__(self, workers: int | None = None, limits: Limits | None = None):
         self.n = max(1, workers or default_workers())
@@ -412,6 +432,10 @@ class LocalEngine:
                 return self._crashed(w), True
             if tag == "pages":  # counted before processing: sets the time limit, not an outcome yet
                 w.pages = outcome[1]
+                return None, False
+            if tag == "ocr_page":  # one more page OCR'd: progress, not an outcome yet
+                if self.on_ocr_page is not None:
+                    self.on_ocr_page()
                 return None, False
             return outcome, False
         if w.proc.sentinel in ready:
