@@ -24,6 +24,15 @@ def load_score_module():
     return mod
 
 
+def extract_and_score(files: list[Path], gold_dir: Path, out: Path) -> dict:
+    """Records of `files` written to `out`, scored by `score.py extract` against `gold_dir`."""
+    from pipeline.running.batch import extract_files
+
+    extract_files(files, out)
+    report, _ = load_score_module().score_extract(gold_dir, out)
+    return report
+
+
 @pytest.fixture(scope="session")
 def sample_records(tmp_path_factory) -> dict[str, dict]:
     """Records of the five sample plans, extracted once per test session."""

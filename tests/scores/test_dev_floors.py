@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SHARED, load_score_module
+from tests.conftest import SHARED, extract_and_score
 
 DEV_TEXTS = SHARED / "corpus" / "dev"
 DEV_GOLD = SHARED / "gold" / "dev"
@@ -19,12 +19,7 @@ def dev_report(tmp_path_factory) -> dict:
     """`score.py extract` over the records of the dev texts."""
     if not DEV_GOLD.is_dir():
         pytest.skip("../shared/gold/dev is not present (the dev set is read from there)")
-    from pipeline.running.batch import extract_files
-
-    out = tmp_path_factory.mktemp("dev")
-    extract_files(sorted(DEV_TEXTS.glob("d*.txt")), out)
-    report, _ = load_score_module().score_extract(DEV_GOLD, out)
-    return report
+    return extract_and_score(sorted(DEV_TEXTS.glob("d*.txt")), DEV_GOLD, tmp_path_factory.mktemp("dev"))
 
 
 def test_metadata_floor(dev_report: dict) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXCERPTS_DIR, load_score_module
+from tests.conftest import EXCERPTS_DIR, extract_and_score
 
 GOLD = Path(__file__).resolve().parents[1] / "gold_sets" / "excerpts"
 
@@ -22,12 +22,7 @@ def excerpt_report(tmp_path_factory) -> dict:
     """`score.py extract` over the records of the excerpt texts."""
     if not EXCERPTS_DIR.is_dir():
         pytest.skip("../shared/corpus/excerpts is not present (the excerpts are read from there)")
-    from pipeline.running.batch import extract_files
-
-    out = tmp_path_factory.mktemp("excerpts")
-    extract_files(sorted(EXCERPTS_DIR.glob("x_*.txt")), out)
-    report, _ = load_score_module().score_extract(GOLD, out)
-    return report
+    return extract_and_score(sorted(EXCERPTS_DIR.glob("x_*.txt")), GOLD, tmp_path_factory.mktemp("excerpts"))
 
 
 def test_excerpt_sections_floor(excerpt_report: dict) -> None:
