@@ -245,10 +245,6 @@ def record_bytes(record: dict, inp: Input) -> bytes:
     return record_json(rec).encode("utf-8")
 
 
-def error_row(path: Path, exc: BaseException, doc_id: str | None = None) -> dict:
-    return {"doc_id": doc_id or shown_path(path.stem), "source": shown_path(path), **error_fields(exc)}
-
-
 def write_errors_csv(out_dir: Path, errors: list[dict]) -> Path:
     """errors.csv with a BOM so Excel reads the Vietnamese right; written atomically."""
     buf = io.StringIO()
