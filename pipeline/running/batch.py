@@ -46,7 +46,7 @@ from pipeline.running.cache import (
     shown_path,
 )
 from pipeline.running.cache import atomic_write_text as _atomic_write_text
-from pipeline.running.engines import READ_STAGE, InlineEngine, Job, cacheable, error_fields
+from pipeline.running.engines import READ_STAGE, InlineEngine, Job, cacheable
 
 ERROR_FIELDS = ["doc_id", "source", "error", "reason", "hint", "stage"]
 
