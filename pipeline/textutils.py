@@ -7,6 +7,7 @@ gives offsets that are valid in the original text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -146,3 +147,20 @@ def _match_within(pattern, text: str, start: int, window: int):
     if m is not None and m.end() == end < len(text):
         m = pattern.match(text, start)
     return m
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted (start, end) spans with the overlapping ones joined, for `inside`."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` lies in one of the sorted, merged `spans` (a bisect, not a scan)."""
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]

@@ -24,9 +24,9 @@ import regex as re
 from pipeline.document import AgencyMention, Metadata, SectionTree
 from pipeline.knowledge.loader import load_yaml
 from pipeline.parsing import tables
-from pipeline.parsing.report_sections import inside, report_spans
+from pipeline.parsing.report_sections import report_spans
 from pipeline.parsing.structure import document_header_at
-from pipeline.textutils import finditer_from, fold, squash
+from pipeline.textutils import finditer_from, fold, inside, squash
 
 LEVELS = ("central", "province", "district", "commune")
 RESPONSIBLE_ROLES = ("lead", "requested", "support")

@@ -25,8 +25,8 @@ from pipeline.extraction.citations.layout import body_start
 from pipeline.extraction.citations.layout import plan_year as find_plan_year
 from pipeline.extraction.targets import link_list_start
 from pipeline.knowledge.loader import load_yaml
-from pipeline.parsing.report_sections import inside, report_spans
-from pipeline.textutils import fold, matching_form, squash
+from pipeline.parsing.report_sections import report_spans
+from pipeline.textutils import fold, inside, matching_form, merge_spans, squash
 
 _WINDOW = 60  # how far before a date its cue may start
 
@@ -167,7 +167,7 @@ def _excluded(folded: str, d: DateMatch, cited: list[tuple[int, int]], issue_dat
               front_end: int) -> bool:
     """Dates of cited instruments, the issue date, banners and statistics references."""
     cfg = _config()
-    if _inside(cited, d.start):
+    if inside(cited, d.start):
         return True
     if issue_date and d.iso == issue_date:
         return True
@@ -220,7 +220,7 @@ def extract_deadlines(text: str, tree: SectionTree, meta: Metadata, *, folded: s
     folded = matching_form(text) if folded is None else folded
     if cited is None:
         cited = [(m.start, m.end) for m in find_mentions(text, folded)]
-    cited = _merged(cited)
+    cited = merge_spans(cited)
     front_end = body_start(folded, tree)
     year = find_plan_year(folded, meta, tree) if plan_year is None else plan_year
     if report is None:
@@ -365,9 +365,9 @@ def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[Date
                      cited: list[tuple[int, int]], reference: int | None, year: int | None) -> list[Deadline]:
     """ "hoàn thành trong tháng 11/2025" (day null), "Quý III/2024" (its last day), "| Tháng 6/2024 |"."""
     out = []
-    date_spans = _merged([(d.start, d.end) for d in dates])
+    date_spans = merge_spans([(d.start, d.end) for d in dates])
     for m in _config()["month"].finditer(folded):
-        if _inside(date_spans, m.start()) or _inside(cited, m.start()):
+        if inside(date_spans, m.start()) or inside(cited, m.start()):
             continue  # "ngày 19 tháng 02 năm 2025" is a date; a cited instrument's month is not due
         if _config()["not_after"].search(folded[max(0, m.start() - _WINDOW):m.start()].rsplit("\n", 1)[-1]):
             continue  # "thống kê đến tháng 11-2018": the time of a figure
@@ -381,23 +381,6 @@ def _month_deadlines(text: str, folded: str, tree: SectionTree, dates: list[Date
         what = _what(text, folded, ev_start, m.end(), 0)
         out.append(_deadline(text, folded, tree, when, when.year, kind, what, ev_start, m.end(), year))
     return out
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with the overlapping ones joined, for `_inside`."""
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether `pos` lies in one of the merged `spans` (a bisect, not a scan)."""
-    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def _without_repeated_paragraphs(folded: str, found: list[Deadline]) -> list[Deadline]:

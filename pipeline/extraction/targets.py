@@ -27,8 +27,8 @@ import regex as re
 from pipeline.document import Metadata, SectionTree, Target
 from pipeline.extraction.numbers import NUMBER_PATTERN, is_round_denominator, parse_number
 from pipeline.knowledge.loader import load_yaml
-from pipeline.parsing.report_sections import inside, report_spans
-from pipeline.textutils import fold
+from pipeline.parsing.report_sections import report_spans
+from pipeline.textutils import fold, inside
 
 # "Đến năm 2030: ..." opens a line when it starts within this many characters of it.
 _LINE_OPENING = 60

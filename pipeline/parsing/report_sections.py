@@ -8,14 +8,13 @@ are in resources/report_sections.yaml.
 
 from __future__ import annotations
 
-import bisect
 from functools import cache
 
 import regex as re
 
 from pipeline.document import SectionTree
 from pipeline.knowledge.loader import load_yaml
-from pipeline.textutils import fold
+from pipeline.textutils import fold, merge_spans
 
 _LABEL = re.compile(r"^[\W_]*(?:(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[^\W\d_])\s*[.)/:-])?[\W_]*")
 _ROMAN_HEADING = re.compile(r"(?m)^[\W_]*[ivxl]{1,5}\s*[.)/][^\n]{0,150}$")
@@ -64,16 +63,4 @@ def report_spans(folded: str, tree: SectionTree, plan_year: int | None = None) -
         heads = list(_ROMAN_HEADING.finditer(folded))
         found = [(m.start(), heads[k + 1].start() if k + 1 < len(heads) else len(folded))
                  for k, m in enumerate(heads) if is_report_heading(m.group(0), plan_year)]
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(found):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether `pos` lies in one of the sorted, merged `spans`."""
-    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+    return merge_spans(found)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pipeline.document import SectionTree
-from pipeline.parsing.report_sections import inside, is_report_heading, report_spans
+from pipeline.parsing.report_sections import is_report_heading, report_spans
 from pipeline.parsing.structure import parse_structure
-from pipeline.textutils import matching_form
+from pipeline.textutils import inside, matching_form
 
 
 def test_heading_starting_with_a_report_word() -> None:
