@@ -470,20 +470,8 @@ def find_province(text: str) -> Place | None:
     bare and capitalised ('Kiên Giang, ngày 06 tháng 4 năm 2021'). Ties go to the
     province mentioned first.
     """
-    idx = _index()
-    votes: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    for start, _end, place in find_places(text):
-        votes[place.province] += 1
-        first_seen.setdefault(place.province, start)
-    if not votes:
-        for start, name in _bare_provinces(text):
-            votes[name] += 1
-            first_seen.setdefault(name, start)
-    if not votes:
-        return None
-    best = max(votes, key=lambda name: (votes[name], -first_seen[name]))
-    return idx.provinces.get(best)
+    mentions = [(start, place.province) for start, _end, place in find_places(text)]
+    return _most_named(mentions or _bare_provinces(text))
 
 
 def _bare_provinces(text: str) -> list[tuple[int, str]]:
@@ -502,14 +490,17 @@ def stated_province(text: str, above: str | None = None) -> Place | None:
     """The province a text names itself, "tỉnh X" or a bare capitalised name ("Hưng Yên phấn đấu ..."),
     most often first. Unlike `find_province`, a district or commune it names counts only when it is of a
     level above `above` (a commune's text naming "huyện Quảng Điền"), not a place inside the issuer's."""
+    rank = LEVELS.index(above) if above in LEVELS else 1
+    mentions = [(start, place.province) for start, _end, place in find_places(text)
+                if place.level == "province" or LEVELS.index(place.level) < rank]
+    return _most_named(mentions + _bare_provinces(text))
+
+
+def _most_named(mentions: list[tuple[int, str]]) -> Place | None:
+    """The province named most often among (start, province) mentions; a tie goes to the one named first."""
     votes: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    rank = LEVELS.index(above) if above in LEVELS else 1
-    for start, _end, place in find_places(text):
-        if place.level == "province" or LEVELS.index(place.level) < rank:
-            votes[place.province] += 1
-            first_seen.setdefault(place.province, start)
-    for start, name in _bare_provinces(text):
+    for start, name in mentions:
         votes[name] += 1
         first_seen.setdefault(name, start)
     if not votes:
