@@ -331,6 +331,9 @@ def _plan_list(plans: list[tuple], texts: dict) -> str:
 
 # --- a plan's evidence -----------------------------------------------------------------------------
 
+EVIDENCE_WORDS = 3  # words shown after each tag of a task
+
+
 def _in_context(text: str, start: Any, end: Any, fallback: str) -> list[str]:
     """[before, value, after] of a value in its sentence (CONTEXT characters each side, cut at spaces)."""
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
@@ -346,9 +349,18 @@ def _in_context(text: str, start: Any, end: Any, fallback: str) -> list[str]:
             + (" …" if b < len(text) else "")]
 
 
+def _theme_with_evidence(theme: str, evidence: list[str]) -> str:
+    """"Phòng, chống đuối nước (đuối nước, dạy bơi)": a tag and what in the plan gave it (its cue words,
+    a heading or instrument above the task), so a reader can judge it. The model's own n-grams are left
+    to the record: out of context they read as noise."""
+    words = [e.split(": ", 1)[1] for e in evidence if ": " in e and not e.startswith("word:")][:EVIDENCE_WORDS]
+    return f"{theme_label(theme)} ({', '.join(words)})" if words else theme_label(theme)
+
+
 def _value_of(kind: str, item: dict) -> str:
     if kind == "tasks":
-        return "; ".join(theme_label(t) for t in item.get("themes") or [])
+        evidence = item.get("tag_evidence") or {}
+        return "; ".join(_theme_with_evidence(t, evidence.get(f"themes:{t}") or []) for t in item.get("themes") or [])
     if kind == "citations":
         ref = plain(str(item.get("number") or item.get("name") or ""))
         kind_word = plain(str(item.get("type") or ""))

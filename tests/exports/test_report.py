@@ -120,3 +120,12 @@ def test_missing_values_and_markdown_never_show():
     assert plain("## **I. MỤC TIÊU**\n  `x`") == "I. MỤC TIÊU x"
     assert format_partial_date(2024, 5, None) == "5/2024" and format_partial_date(2024) == "2024"
     assert format_partial_date(None, 5, 1) == "" and format_partial_date(2024, 5, 30) == "30/5/2024"
+
+
+def test_a_task_tag_shows_the_words_that_gave_it():
+    """Issue 17: each tag carries its evidence in the report (cue words, not the model's n-grams)."""
+    from pipeline.exports.report import _value_of
+
+    task = {"themes": ["drowning"], "tag_evidence": {"themes:drowning": ["cue: đuối nước", "word: bơi cho"]}}
+    shown = _value_of("tasks", task)
+    assert "(đuối nước)" in shown and "bơi cho" not in shown
