@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Metadata, Section, SectionTree, Task
 from pipeline.extraction.deadlines import extract_deadlines
 from pipeline.parsing.structure import parse_structure
+from tests.conftest import best_cpu_seconds
 
 
 def deadlines(text: str, meta: Metadata | None = None, tree: SectionTree | None = None):
@@ -157,12 +156,7 @@ def test_a_repeated_paragraph_gives_its_deadlines_once():
 
 
 def _cpu_seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        extract_deadlines(text, SectionTree(), Metadata())
-        best = min(best, time.process_time() - start)
-    return best
+    return best_cpu_seconds(extract_deadlines, text, SectionTree(), Metadata())
 
 
 def test_time_grows_linearly_on_a_long_hostile_line():

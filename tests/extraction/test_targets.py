@@ -7,7 +7,6 @@ excerpts of other provinces are read at run time only.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from pipeline.extraction.targets import extract_targets
 from pipeline.knowledge.loader import load_yaml
 from pipeline.parsing.structure import parse_structure
 from pipeline.textutils import fold
+from tests.conftest import best_cpu_seconds
 
 
 def targets(text: str, year: int | None = None, tree: SectionTree | None = None) -> list[Target]:
@@ -373,12 +373,7 @@ def test_a_400_digit_number_is_no_target() -> None:
 
 
 def _cpu_seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        extract_targets(text, SectionTree(), Metadata())
-        best = min(best, time.process_time() - start)
-    return best
+    return best_cpu_seconds(extract_targets, text, SectionTree(), Metadata())
 
 
 def test_time_grows_linearly_on_a_long_hostile_line() -> None:
